@@ -1,0 +1,133 @@
+/// The browsers cors-harness reports on.
+public enum Browser: String, CaseIterable, Sendable, Codable, Comparable {
+    case chrome, edge, firefox, safari
+
+    public var profile: EngineProfile {
+        switch self {
+        case .chrome: return .chrome
+        case .edge: return .edge
+        case .firefox: return .firefox
+        case .safari: return .safari
+        }
+    }
+
+    public static func < (a: Browser, b: Browser) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+public enum EngineFamily: String, Sendable, Codable {
+    case chromium, gecko, webkit
+}
+
+/// How an engine reads `Access-Control-Max-Age` (fetch#cors-preflight-fetch-0 says: invalid → 5 s).
+public enum MaxAgeRule: Sendable, Hashable {
+    /// Chromium `preflight_result.cc`: absent/unparsable → 5 s, negative → 0.
+    case chromium
+    /// Gecko `nsCORSListenerProxy.cpp`: absent/empty → 5 s, anything but ASCII digits → not cached, 0 → not cached.
+    case gecko
+    /// WebKit `CrossOriginPreflightResultCache.cpp`: absent/unparsable → 5 s, signed (a leading `+` accepted), negative → expired.
+    case webkit
+}
+
+/// Everything that differs between engines, as data. The algorithm in `Fetch` reads these and
+/// nothing else, so an engine quirk is a change here (and in `Messages/`), not in the algorithm.
+public struct EngineProfile: Sendable, Hashable {
+    public let browser: Browser
+    public let family: EngineFamily
+    public let displayName: String
+    /// The engine version whose behaviour and message texts this profile reproduces.
+    public let modelledVersion: String
+    /// Where the rules were read.
+    public let source: String
+
+    public let maxAgeRule: MaxAgeRule
+    /// UA cap on max-age (fetch#cors-preflight-fetch-0 "imposed limit").
+    public let maxAgeCap: Int
+    /// Entries the preflight cache holds at most (documented; the corpus never fills it).
+    public let preflightCacheCapacity: Int?
+    /// Chromium does not cache preflights for URLs of 1024 characters or more (`preflight_cache.cc`).
+    public let preflightCacheMaxURLLength: Int?
+    /// Chromium and WebKit store one preflight result per (origin, URL) and a new preflight replaces
+    /// it; Gecko (and the spec, fetch#concept-cache-create-entry) refresh entries per method/header.
+    public let preflightCacheReplacesResult: Bool
+    /// Spec and Chromium: `Access-Control-Allow-Headers: *` never covers `Authorization`
+    /// (fetch#cors-non-wildcard-request-header-name). Gecko and WebKit still let it through.
+    public let wildcardCoversAuthorization: Bool
+    /// Gecko warns when it lets `Authorization` through on a `*` (pref `network.cors_preflight.authorization_covered_by_wildcard`).
+    public let warnsWhenWildcardCoversAuthorization: Bool
+    /// WebKit `validatePreflightResponse` checks the status before ACAO/ACAC; Chromium and Gecko check ACAO/ACAC first.
+    public let preflightStatusBeforeAccessCheck: Bool
+    /// Chromium and WebKit parse both ACAM and ACAH before matching; Gecko parses ACAH only after the method matched.
+    public let preflightParsesBothListsFirst: Bool
+    /// `Range: bytes=N-[M]` is safelisted (spec, Chromium, WebKit) or not (Gecko).
+    public let safelistsRange: Bool
+    /// fetch#cors-unsafe-request-header-names: the 1024-byte total of safelisted values (Chromium applies it).
+    public let safelistedValueTotalLimit: Int?
+    /// Extra request headers the engine safelists (Chromium: client hints, `cors.cc`).
+    public let extraSafelistedRequestHeaders: Set<String>
+    /// fetch#http-redirect-fetch: 20 redirects are followed, the 21st fails.
+    public let redirectLimit: Int
+
+    public static let chrome = EngineProfile.chromium(.chrome, displayName: "Chrome")
+    public static let edge = EngineProfile.chromium(.edge, displayName: "Edge")
+
+    static func chromium(_ browser: Browser, displayName: String) -> EngineProfile {
+        EngineProfile(
+            browser: browser, family: .chromium, displayName: displayName,
+            modelledVersion: "Chromium 145 (cors_error_string.cc @ 61169ed3, 145.0.7568.0)",
+            source: "chromium/chromium services/network/public/cpp/cors/cors.cc, services/network/cors/preflight_result.cc, third_party/blink/renderer/platform/loader/cors/cors_error_string.cc",
+            maxAgeRule: .chromium, maxAgeCap: 7200, preflightCacheCapacity: 1024, preflightCacheMaxURLLength: 1024,
+            preflightCacheReplacesResult: true,
+            wildcardCoversAuthorization: false, warnsWhenWildcardCoversAuthorization: false,
+            preflightStatusBeforeAccessCheck: false, preflightParsesBothListsFirst: true,
+            safelistsRange: true, safelistedValueTotalLimit: 1024,
+            // cors.cc IsCorsSafelistedHeader: client hints (sec-ch-* are forbidden names anyway).
+            extraSafelistedRequestHeaders: ["device-memory", "dpr", "width", "viewport-width", "rtt", "downlink", "ect", "save-data"],
+            redirectLimit: 20)
+    }
+
+    public static let firefox = EngineProfile(
+        browser: .firefox, family: .gecko, displayName: "Firefox",
+        modelledVersion: "Gecko (security.properties @ 5f378c92, nsCORSListenerProxy.cpp @ 258754e5; 2025)",
+        source: "mozilla/gecko-dev netwerk/protocol/http/nsCORSListenerProxy.cpp, dom/locales/en-US/chrome/security/security.properties",
+        maxAgeRule: .gecko, maxAgeCap: 86400, preflightCacheCapacity: 100, preflightCacheMaxURLLength: nil,
+        preflightCacheReplacesResult: false,
+        wildcardCoversAuthorization: true, warnsWhenWildcardCoversAuthorization: true,
+        preflightStatusBeforeAccessCheck: false, preflightParsesBothListsFirst: false,
+        safelistsRange: false, safelistedValueTotalLimit: nil,
+        extraSafelistedRequestHeaders: [],
+        redirectLimit: 20)
+
+    public static let safari = EngineProfile(
+        browser: .safari, family: .webkit, displayName: "Safari",
+        modelledVersion: "WebKit (CrossOriginAccessControl.cpp @ 00f03c1f; 2025)",
+        source: "WebKit/WebKit Source/WebCore/loader/CrossOriginAccessControl.cpp, CrossOriginPreflightResultCache.cpp, Source/WebKit/NetworkProcess/NetworkLoadChecker.cpp",
+        maxAgeRule: .webkit, maxAgeCap: 600, preflightCacheCapacity: nil, preflightCacheMaxURLLength: nil,
+        preflightCacheReplacesResult: true,
+        wildcardCoversAuthorization: true, warnsWhenWildcardCoversAuthorization: false,
+        preflightStatusBeforeAccessCheck: true, preflightParsesBothListsFirst: true,
+        safelistsRange: true, safelistedValueTotalLimit: nil,
+        extraSafelistedRequestHeaders: [],
+        redirectLimit: 20)
+
+    /// Seconds a successful preflight may be cached, or nil when the engine does not cache it.
+    public func preflightMaxAge(_ headers: HeaderList) -> Int? {
+        guard let raw = headers.get("access-control-max-age") else { return 5 }
+        switch maxAgeRule {
+        case .chromium:
+            guard let v = Int64(raw) else { return 5 }
+            return Int(max(0, min(v, Int64(maxAgeCap))))
+        case .gecko:
+            if raw.isEmpty { return 5 }
+            guard raw.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            let v = UInt64(raw) ?? UInt64.max
+            if v == 0 { return nil }
+            return Int(min(v, UInt64(maxAgeCap)))
+        case .webkit:
+            let digits = raw.hasPrefix("+") ? String(raw.dropFirst()) : raw
+            guard let v = Int64(digits) else { return 5 }
+            return Int(max(0, min(v, Int64(maxAgeCap))))
+        }
+    }
+}

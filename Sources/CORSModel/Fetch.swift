@@ -1,0 +1,427 @@
+/// The fetch algorithm as a browser runs it for one script request: request construction
+/// (fetch#dom-request, xhr#the-send()-method), main fetch (fetch#concept-main-fetch), the preflight
+/// (fetch#cors-preflight-fetch-0) and its cache, the CORS check on every response, redirects
+/// (fetch#http-redirect-fetch) and response filtering. Pure: responses come from `network`.
+public struct Fetch {
+    public let profile: EngineProfile
+    public let tracing: Bool
+
+    public init(profile: EngineProfile, tracing: Bool = false) {
+        self.profile = profile
+        self.tracing = tracing
+    }
+
+    /// Runs `request` from a page of origin `page`, updating `state` (clock, preflight cache).
+    public func run<N: Network>(_ request: ScriptRequest, page: Origin, state: inout BrowserState, network: inout N) -> FetchResult {
+        var run = Run(profile: profile, tracing: tracing, request: request, page: page)
+        run.execute(state: &state, network: &network)
+        return run.result
+    }
+}
+
+/// One evaluation in progress. Kept separate from `Fetch` so the algorithm reads top to bottom.
+struct Run {
+    let profile: EngineProfile
+    let tracing: Bool
+    let request: ScriptRequest
+    let page: Origin
+    let firstURL: WebURL
+
+    var result: FetchResult
+    var sawUnscripted = false
+    /// fetch#concept-request-tainted-origin: once set, the request origin serializes as `null`.
+    var tainted = false
+
+    init(profile: EngineProfile, tracing: Bool, request: ScriptRequest, page: Origin) {
+        self.profile = profile
+        self.tracing = tracing
+        self.request = request
+        self.page = page
+        self.firstURL = request.url
+        self.tracer = tracing ? Tracer() : nil
+        self.result = FetchResult(outcome: .blocked, failure: nil, status: nil, responseType: "error", exposed: [],
+                                  requests: [], responses: [], messages: [], trace: [], caseError: nil)
+    }
+
+    /// Collects trace steps; a reference so that `note` need not mutate the run (and texts are only
+    /// built when tracing).
+    final class Tracer { var steps: [TraceStep] = [] }
+    let tracer: Tracer?
+
+    @inline(__always)
+    func note(_ anchor: String, _ text: @autoclosure () -> String) {
+        tracer?.steps.append(TraceStep(anchor: anchor, text: text()))
+    }
+
+    mutating func block(_ failure: Failure) {
+        result.outcome = .blocked
+        result.failure = failure
+        result.status = nil
+        result.responseType = "error"
+        result.exposed = []
+        note(failure.reason.specAnchor, "Network error: \(failure.reason.rawValue) at stage \(failure.stage.rawValue).")
+    }
+
+    mutating func send<N: Network>(_ req: HTTPRequest, network: inout N) -> HTTPResponse? {
+        result.requests.append(req)
+        switch network.send(req) {
+        case .success(let response):
+            result.responses.append(response)
+            note(req.isPreflight ? "fetch#cors-preflight-fetch-0" : "fetch#http-network-fetch",
+                 "\(req.method) \(req.url) → \(response.status)")
+            return response
+        case .failure(.unscripted(let key)):
+            result.caseError = "the case does not script a response for \"\(key)\""
+            sawUnscripted = true
+            return nil
+        case .failure(.connection(let detail)):
+            var f = Failure(reason: .networkFailure, stage: req.isPreflight ? .preflight : .actual, url: req.url)
+            f.detail = detail
+            block(f)
+            return nil
+        }
+    }
+
+    mutating func execute<N: Network>(state: inout BrowserState, network: inout N) {
+        // MARK: Request construction (fetch#dom-request, xhr#the-open()-method, xhr#the-send()-method)
+        let isFetch = request.api == .fetch
+        if isFetch && request.url.includesCredentials {
+            block(Failure(reason: .urlCredentials, stage: .request, url: request.url)); return finish()
+        }
+        guard HTTPToken.isToken(request.method) else {
+            block(Failure(reason: .invalidMethod, stage: .request, url: request.url)); return finish()
+        }
+        if Method.isForbidden(request.method) {
+            note("fetch#forbidden-method", "\(request.method) is a forbidden method: \(isFetch ? "TypeError" : "SecurityError") before anything is sent.")
+            block(Failure(reason: .forbiddenMethod, stage: .request, url: request.url)); return finish()
+        }
+        var method = Method.normalize(request.method)
+        if method != request.method { note("fetch#concept-method-normalize", "Method \(request.method) normalised to \(method).") }
+        let mode: RequestMode = isFetch ? request.mode : .cors
+        let redirectMode: RedirectMode = isFetch ? request.redirect : .follow
+        let credentials = request.effectiveCredentials
+        let include = credentials == .include
+        if !isFetch {
+            note("xhr#the-withcredentials-attribute", "XMLHttpRequest: mode cors, credentials mode \(credentials.rawValue) (withCredentials \(request.withCredentials)).")
+        }
+        if isFetch && mode == .noCORS && !Method.isCORSSafelisted(method) {
+            block(Failure(reason: .noCORSMethod, stage: .request, url: request.url)); return finish()
+        }
+        var body = request.body
+        if body != nil && (method == "GET" || method == "HEAD") {
+            if isFetch { block(Failure(reason: .bodyWithGetOrHead, stage: .request, url: request.url)); return finish() }
+            body = nil   // XHR send() ignores the body of GET/HEAD.
+        }
+
+        // Headers guards: forbidden names dropped (`request` guard), non-safelisted dropped in no-cors.
+        var headers = HeaderList()
+        for h in request.headers {
+            if Safelist.isForbiddenRequestHeader(h) {
+                note("fetch#forbidden-request-header", "\(h.name) is a forbidden request header: silently dropped.")
+                continue
+            }
+            if mode == .noCORS && !Safelist.isNoCORSSafelisted(h, profile: profile) {
+                note("fetch#concept-headers-guard", "\(h.name) is not no-CORS-safelisted: dropped by the request-no-cors guard.")
+                continue
+            }
+            if !isFetch, let i = headers.headers.firstIndex(where: { $0.lowercasedName == h.lowercasedName }) {
+                // xhr#the-setrequestheader()-method combines repeated names.
+                let old = headers.headers[i]
+                var list = headers.headers
+                list[i] = Header(name: old.name, value: old.value + ", " + h.value)
+                headers = HeaderList(list)
+                continue
+            }
+            headers.append(h)
+        }
+        if body != nil && !headers.contains("content-type") {
+            // fetch#concept-bodyinit-extract: a string body brings its own Content-Type.
+            headers.append(name: "Content-Type", value: "text/plain;charset=UTF-8")
+        }
+        let useCORSPreflight = !isFetch && request.uploadListener
+
+        // MARK: Main fetch, once per hop (fetch#concept-main-fetch)
+        var currentURL = request.url
+        var tainting = ResponseFilter.Tainting.basic
+        var redirectCount = 0
+
+        while true {
+            let requestOrigin = tainted ? "null" : page.serialized
+            let stageHere: Stage = redirectCount == 0 ? .request : .redirect
+            var needsPreflightPath = false
+
+            if tainting == .basic && currentURL.origin == page {
+                note("fetch#concept-main-fetch", "\(currentURL.origin) is same-origin with the page: basic fetch, no CORS.")
+            } else if mode == .sameOrigin {
+                var f = Failure(reason: .disallowedByMode, stage: stageHere, url: currentURL)
+                f.location = currentURL.serialized
+                block(f); return finish()
+            } else if mode == .noCORS {
+                if redirectMode != .follow {
+                    block(Failure(reason: .noCORSRedirectMode, stage: stageHere, url: currentURL)); return finish()
+                }
+                tainting = .opaque
+                note("fetch#concept-main-fetch", "Mode no-cors to another origin: response tainting opaque.")
+            } else if !currentURL.isHTTPFamily {
+                block(Failure(reason: .corsDisabledScheme, stage: stageHere, url: currentURL)); return finish()
+            } else {
+                tainting = .cors
+                let unsafeNames = Safelist.corsUnsafeNames(headers, profile: profile)
+                needsPreflightPath = useCORSPreflight || !Method.isCORSSafelisted(method) || !unsafeNames.isEmpty
+                note("fetch#concept-main-fetch", needsPreflightPath
+                     ? "CORS request that needs a preflight: " + preflightWhy(method: method, unsafe: unsafeNames, upload: useCORSPreflight)
+                     : "CORS request with a safelisted method and safelisted headers: no preflight.")
+                if needsPreflightPath {
+                    if !preflightIfNeeded(method: method, headers: headers, unsafeNames: unsafeNames, url: currentURL,
+                                          requestOrigin: requestOrigin, include: include, useCORSPreflight: useCORSPreflight,
+                                          state: &state, network: &network) {
+                        if result.failure != nil { state.preflightCache.clear(origin: requestOrigin, url: currentURL) }
+                        return finish()
+                    }
+                }
+            }
+
+            // MARK: HTTP-network-or-cache fetch: the actual request
+            var wire = headers
+            if let origin = originHeader(tainting: tainting, method: method, mode: mode, url: currentURL, serializedOrigin: requestOrigin) {
+                wire.append(name: "Origin", value: origin)
+            }
+            let actual = HTTPRequest(method: method, url: currentURL, headers: wire, body: body)
+            guard let response = send(actual, network: &network) else { return finish() }
+
+            // fetch#concept-http-fetch: the CORS check runs on every response while tainting is cors,
+            // redirect responses included.
+            if tainting == .cors {
+                let hopStage: Stage = response.isRedirect && response.headers.get("location") != nil && redirectMode == .follow ? .redirect : .actual
+                if let f = CORSCheck.check(response.headers, status: response.status, requestOrigin: requestOrigin,
+                                           includeCredentials: include, family: profile.family, stage: hopStage, url: currentURL) {
+                    var failure = f
+                    failure.location = response.headers.get("location").flatMap { WebURL.parse($0, base: currentURL)?.serialized }
+                    block(failure)
+                    if needsPreflightPath { state.preflightCache.clear(origin: requestOrigin, url: currentURL) }
+                    return finish()
+                }
+                note("fetch#concept-cors-check", "CORS check passed: Access-Control-Allow-Origin \(quoted(response.headers.get("access-control-allow-origin")))" +
+                     (include ? ", Access-Control-Allow-Credentials \(quoted(response.headers.get("access-control-allow-credentials")))." : "."))
+            }
+
+            // MARK: Redirects (fetch#http-redirect-fetch)
+            if response.isRedirect, let location = response.headers.get("location") {
+                switch redirectMode {
+                case .error:
+                    var f = Failure(reason: .redirectModeError, stage: .redirect, url: currentURL)
+                    f.status = response.status
+                    block(f); return finish()
+                case .manual:
+                    result.outcome = .opaqueRedirect
+                    result.status = 0
+                    result.responseType = "opaqueredirect"
+                    result.exposed = []
+                    note("fetch#concept-filtered-response-opaque-redirect", "Redirect mode manual: opaque-redirect response (status 0, no headers).")
+                    return finish()
+                case .follow:
+                    break
+                }
+                guard let target = WebURL.parse(location, base: currentURL) else {
+                    var f = Failure(reason: .redirectLocationInvalid, stage: .redirect, url: currentURL)
+                    f.location = location
+                    block(f); return finish()
+                }
+                var f = Failure(reason: .tooManyRedirects, stage: .redirect, url: currentURL)
+                f.location = target.serialized
+                f.status = response.status
+                if !target.isHTTPFamily { f.reason = .redirectScheme; block(f); return finish() }
+                if redirectCount == profile.redirectLimit { block(f); return finish() }
+                redirectCount += 1
+                if target.includesCredentials && ((mode == .cors && target.origin != page) || tainting == .cors) {
+                    f.reason = .redirectCredentials; block(f); return finish()
+                }
+                // Method rewrite: 301/302 POST → GET, 303 anything but GET/HEAD → GET.
+                if ((response.status == 301 || response.status == 302) && method == "POST") || (response.status == 303 && method != "GET" && method != "HEAD") {
+                    note("fetch#http-redirect-fetch", "\(response.status) rewrites \(method) to GET and drops the body.")
+                    method = "GET"
+                    body = nil
+                    headers = HeaderList(headers.headers.filter { !Safelist.requestBodyHeaderNames.contains($0.lowercasedName) })
+                }
+                if currentURL.origin != target.origin && headers.contains("authorization") {
+                    note("fetch#http-redirect-fetch", "Cross-origin redirect: the Authorization header is removed.")
+                    headers.remove("authorization")
+                }
+                // fetch#concept-request-tainted-origin: leaving a URL whose origin is not the page's
+                // for yet another origin makes the request origin serialize as `null`.
+                if !tainted && currentURL.origin != page && target.origin != currentURL.origin {
+                    tainted = true
+                    note("fetch#serializing-a-request-origin", "Redirect from \(currentURL.origin) to \(target.origin): the request's origin is now tainted and serializes as null.")
+                }
+                note("fetch#http-redirect-fetch", "Following \(response.status) to \(target).")
+                currentURL = target
+                continue
+            }
+
+            // MARK: Response filtering (fetch#concept-filtered-response)
+            switch tainting {
+            case .opaque:
+                result.outcome = .opaque
+                result.status = 0
+                result.responseType = "opaque"
+                result.exposed = []
+                note("fetch#concept-filtered-response-opaque", "Opaque response: status 0, no headers, no body.")
+            case .basic, .cors:
+                result.outcome = .allowed
+                result.status = response.status
+                result.responseType = tainting.rawValue
+                result.exposed = ResponseFilter.exposedHeaderNames(response.headers, tainting: tainting, includeCredentials: include)
+                note(tainting == .cors ? "fetch#concept-filtered-response-cors" : "fetch#concept-filtered-response-basic",
+                     "Script reads status \(response.status) and headers: \(result.exposed.isEmpty ? "(none)" : result.exposed.joined(separator: ", ")).")
+            }
+            return finish()
+        }
+    }
+
+    /// Sends a preflight unless the cache covers the request; false when the request is blocked
+    /// (or the case did not script the preflight).
+    mutating func preflightIfNeeded<N: Network>(method: String, headers: HeaderList, unsafeNames: [String], url: WebURL,
+                                                requestOrigin: String, include: Bool, useCORSPreflight: Bool,
+                                                state: inout BrowserState, network: inout N) -> Bool {
+        let cache = state.preflightCache
+        let cacheable = profile.preflightCacheMaxURLLength.map { url.serialized.count < $0 } ?? true
+        let methodCovered = (Method.isCORSSafelisted(method) && !useCORSPreflight)
+            || cache.matchesMethod(origin: requestOrigin, url: url, method: method, includeCredentials: include, now: state.now)
+        let uncoveredHeaders = unsafeNames.filter {
+            !cache.matchesHeader(origin: requestOrigin, url: url, name: $0, includeCredentials: include, now: state.now,
+                                 wildcardCoversAuthorization: profile.wildcardCoversAuthorization)
+        }
+        if methodCovered && uncoveredHeaders.isEmpty {
+            note("fetch#concept-cache-match", "The preflight cache covers \(method)\(unsafeNames.isEmpty ? "" : " and " + unsafeNames.joined(separator: ", ")): no preflight sent.")
+            return true
+        }
+
+        // fetch#cors-preflight-fetch-0: OPTIONS, Accept */*, ACRM, ACRH; no author headers, no credentials.
+        var pre = HeaderList()
+        pre.append(name: "Accept", value: "*/*")
+        pre.append(name: "Access-Control-Request-Method", value: method)
+        if let acrh = Safelist.accessControlRequestHeaders(unsafeNames) { pre.append(name: "Access-Control-Request-Headers", value: acrh) }
+        pre.append(name: "Origin", value: requestOrigin)
+        guard let response = send(HTTPRequest(method: "OPTIONS", url: url, headers: pre, isPreflight: true), network: &network) else { return false }
+
+        func fail(_ reason: Reason) -> Bool {
+            var f = Failure(reason: reason, stage: .preflight, url: url)
+            f.status = response.status
+            f.allowOrigin = response.headers.get("access-control-allow-origin")
+            f.allowOriginLines = response.headers.lineCount("access-control-allow-origin")
+            f.allowCredentials = response.headers.get("access-control-allow-credentials")
+            f.method = method
+            block(f)
+            return false
+        }
+        let redirected = response.isRedirect && response.headers.get("location") != nil
+        let accessFailure = CORSCheck.check(response.headers, status: response.status, requestOrigin: requestOrigin,
+                                            includeCredentials: include, family: profile.family, stage: .preflight, url: url)
+        if profile.preflightStatusBeforeAccessCheck {
+            // WebKit validatePreflightResponse: status (a redirect is a non-2xx status too), then ACAO/ACAC.
+            if !response.isOK { return fail(redirected ? .preflightRedirect : .preflightStatus) }
+            if let f = accessFailure { block(f); return false }
+        } else {
+            // Chromium and Gecko refuse a redirected preflight in the network layer, then check ACAO/ACAC
+            // even when the status is also bad (preflight_controller.cc, nsCORSListenerProxy.cpp).
+            if redirected { return fail(.preflightRedirect) }
+            if let f = accessFailure { block(f); return false }
+            if !response.isOK { return fail(.preflightStatus) }
+        }
+        note("fetch#cors-preflight-fetch-0", "Preflight status \(response.status) is ok and its CORS check passed.")
+
+        let methodsList = HeaderListValues.extract("access-control-allow-methods", from: response.headers)
+        let headersList = HeaderListValues.extract("access-control-allow-headers", from: response.headers)
+        func parseFailure(_ list: HeaderListValues, _ reason: Reason) -> Bool {
+            guard case let .failure(token, value) = list else { return true }
+            var f = Failure(reason: reason, stage: .preflight, url: url)
+            f.status = response.status
+            f.invalidToken = token
+            f.listValue = value
+            block(f)
+            return false
+        }
+        if !parseFailure(methodsList, .invalidAllowMethods) { return false }
+        if profile.preflightParsesBothListsFirst && !parseFailure(headersList, .invalidAllowHeaders) { return false }
+
+        // Method check: `*` is a wildcard only without credentials; absent ACAM with the
+        // use-CORS-preflight flag means the request's own method.
+        var methods: [String] = []
+        if case let .values(v) = methodsList { methods = v } else if useCORSPreflight { methods = [method] }
+        if !methods.contains(method) && !Method.isCORSSafelisted(method) && (include || !methods.contains("*")) {
+            var f = Failure(reason: .methodNotAllowed, stage: .preflight, url: url)
+            f.status = response.status
+            f.method = method
+            f.listValue = response.headers.get("access-control-allow-methods")
+            block(f)
+            return false
+        }
+        if !profile.preflightParsesBothListsFirst && !parseFailure(headersList, .invalidAllowHeaders) { return false }
+
+        var allowedHeaders: [String] = []
+        if case let .values(v) = headersList { allowedHeaders = v }
+        let allowedLower = Set(allowedHeaders.map { $0.lowercased() })
+        let wildcard = !include && allowedLower.contains("*")
+        for name in unsafeNames where !allowedLower.contains(name) {
+            if wildcard && (name != "authorization" || profile.wildcardCoversAuthorization) {
+                if name == "authorization" && profile.warnsWhenWildcardCoversAuthorization {
+                    result.messages.append(GeckoMessages.authorizationWildcardWarning(url: url))
+                    note("fetch#cors-non-wildcard-request-header-name", "Authorization is covered by * only in this engine (deprecated, with a warning).")
+                }
+                continue
+            }
+            var f = Failure(reason: .headerNotAllowed, stage: .preflight, url: url)
+            f.status = response.status
+            f.headerName = name
+            f.headerNameAsSent = headers.headers.first { $0.lowercasedName == name }?.name ?? name
+            f.listValue = response.headers.get("access-control-allow-headers")
+            block(f)
+            return false
+        }
+        note("fetch#cors-preflight-fetch-0", "Preflight allows \(method)\(unsafeNames.isEmpty ? "" : " with " + unsafeNames.joined(separator: ", ")).")
+
+        if cacheable, let maxAge = profile.preflightMaxAge(response.headers) {
+            state.preflightCache.store(origin: requestOrigin, url: url, methods: methods, headerNames: allowedHeaders,
+                                       includeCredentials: include, maxAge: maxAge, now: state.now,
+                                       replacing: profile.preflightCacheReplacesResult)
+            note("fetch#concept-cache-create-entry", "Cached for \(maxAge) s (cap \(profile.maxAgeCap) s).")
+        } else {
+            note("fetch#concept-cache-create-entry", "Not cached (Access-Control-Max-Age \(quoted(response.headers.get("access-control-max-age"))) in this engine).")
+        }
+        return true
+    }
+
+    /// fetch#append-a-request-origin-header
+    func originHeader(tainting: ResponseFilter.Tainting, method: String, mode: RequestMode, url: WebURL, serializedOrigin: String) -> String? {
+        if tainting == .cors { return serializedOrigin }
+        if method == "GET" || method == "HEAD" { return nil }
+        if mode != .cors, page.scheme == "https", url.scheme != "https" {
+            // Default referrer policy strict-origin-when-cross-origin: a downgrade sends `null`.
+            return "null"
+        }
+        return page.serialized
+    }
+
+    func preflightWhy(method: String, unsafe: [String], upload: Bool) -> String {
+        var why: [String] = []
+        if !Method.isCORSSafelisted(method) { why.append("method \(method) is not safelisted") }
+        if !unsafe.isEmpty { why.append("headers not safelisted: \(unsafe.joined(separator: ", "))") }
+        if upload { why.append("an upload listener sets the use-CORS-preflight flag") }
+        return why.joined(separator: "; ") + "."
+    }
+
+    func quoted(_ s: String?) -> String { s.map { "'\($0)'" } ?? "absent" }
+
+    mutating func finish() {
+        if let tracer { result.trace = tracer.steps }
+        if sawUnscripted {
+            result.outcome = .blocked
+            result.messages = []
+            return
+        }
+        if let failure = result.failure {
+            result.messages += Messages.lines(for: failure, profile: profile, api: request.api, page: page,
+                                              firstURL: firstURL, requestOrigin: tainted ? "null" : page.serialized)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+/// Chromium (Chrome, Edge): third_party/blink/renderer/platform/loader/cors/cors_error_string.cc (M145)
+/// for the CORS line; FrameConsole::DidFailLoading for the `Failed to load resource` line.
+public enum ChromiumMessages {
+    static let preflightPrefix = "Response to preflight request doesn't pass access control check: "
+    static let fetchSuffix = " Have the server send the header with a valid value."
+    static let xhrSuffix = " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."
+    static let failedToLoad = "Failed to load resource: net::ERR_FAILED"
+
+    public static func lines(for f: Failure, api: API, page: Origin, firstURL: WebURL) -> [String] {
+        if Messages.isScriptException(f.reason) { return [] }
+        switch f.reason {
+        case .tooManyRedirects: return ["Failed to load resource: net::ERR_TOO_MANY_REDIRECTS"]
+        case .redirectModeError, .redirectScheme, .redirectLocationInvalid, .noCORSRedirectMode: return [failedToLoad]
+        case .networkFailure: return ["Failed to load resource: \(f.detail ?? "net::ERR_FAILED")"]
+        default: break
+        }
+        guard let reason = reasonText(f, api: api) else { return [failedToLoad] }
+        let kind = api == .fetch ? "fetch" : "XMLHttpRequest"
+        let redirected = f.url != firstURL ? " (redirected from '\(firstURL.serialized)')" : ""
+        return ["Access to \(kind) at '\(f.url.serialized)'\(redirected) from origin '\(page.serialized)' has been blocked by CORS policy: \(reason)",
+                failedToLoad]
+    }
+
+    static func reasonText(_ f: Failure, api: API) -> String? {
+        let pre = f.stage == .preflight ? preflightPrefix : ""
+        let fetchSfx = api == .fetch ? fetchSuffix : ""
+        let xhrSfx = api == .xhr ? xhrSuffix : ""
+        switch f.reason {
+        case .missingAllowOrigin:
+            return pre + "No 'Access-Control-Allow-Origin' header is present on the requested resource."
+        case .multipleAllowOrigin:
+            return pre + "The 'Access-Control-Allow-Origin' header contains multiple values '\(hint(f.allowOrigin))', but only one is allowed." + fetchSfx
+        case .invalidAllowOrigin:
+            return pre + "The 'Access-Control-Allow-Origin' header contains the invalid value '\(hint(f.allowOrigin))'." + fetchSfx
+        case .allowOriginMismatch:
+            return pre + "The 'Access-Control-Allow-Origin' header has a value '\(hint(f.allowOrigin))' that is not equal to the supplied origin." + fetchSfx
+        case .wildcardOriginWithCredentials:
+            return pre + "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'." + xhrSfx
+        case .invalidAllowCredentials:
+            return pre + "The value of the 'Access-Control-Allow-Credentials' header in the response is '\(hint(f.allowCredentials))' which must be 'true' when the request's credentials mode is 'include'." + xhrSfx
+        case .preflightStatus:
+            return preflightPrefix + "It does not have HTTP ok status."
+        case .preflightRedirect:
+            return preflightPrefix + "Redirect is not allowed for a preflight request."
+        case .invalidAllowMethods:
+            return "Cannot parse Access-Control-Allow-Methods response header field in preflight response."
+        case .invalidAllowHeaders:
+            return "Cannot parse Access-Control-Allow-Headers response header field in preflight response."
+        case .methodNotAllowed:
+            return "Method \(hint(f.method)) is not allowed by Access-Control-Allow-Methods in preflight response."
+        case .headerNotAllowed:
+            return "Request header field \(hint(f.headerName)) is not allowed by Access-Control-Allow-Headers in preflight response."
+        case .redirectCredentials:
+            // The M145 error carries no parameter, so the quotes are always empty.
+            return "Redirect location '' contains a username and password, which is disallowed for cross-origin requests."
+        case .disallowedByMode:
+            return "Cross origin requests are not allowed by request mode."
+        case .corsDisabledScheme:
+            return "Cross origin requests are only supported for protocol schemes: chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app."
+        default:
+            return nil
+        }
+    }
+
+    /// EncodeHint: every byte outside printable ASCII becomes `\uXXXX` (so UTF-8 é is two escapes).
+    static func hint(_ s: String?) -> String {
+        guard let s else { return "" }
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) { return s }
+        var out = ""
+        for b in s.utf8 {
+            if b >= 0x20 && b <= 0x7E { out.unicodeScalars.append(Unicode.Scalar(b)) }
+            else { out += "\\u" + String(b, radix: 16, uppercase: true).leftPadded(to: 4) }
+        }
+        return out
+    }
+}

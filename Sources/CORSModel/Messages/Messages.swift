@@ -1,0 +1,19 @@
+/// Console lines per engine family, verbatim (docs/MESSAGES.md lists which lines are modelled).
+public enum Messages {
+    public static func lines(for failure: Failure, profile: EngineProfile, api: API, page: Origin,
+                             firstURL: WebURL, requestOrigin: String) -> [String] {
+        switch profile.family {
+        case .chromium: return ChromiumMessages.lines(for: failure, api: api, page: page, firstURL: firstURL)
+        case .gecko: return GeckoMessages.lines(for: failure)
+        case .webkit: return WebKitMessages.lines(for: failure, api: api, requestOrigin: requestOrigin)
+        }
+    }
+
+    /// Failures before anything is sent are exceptions thrown to script; no engine logs a console line.
+    static func isScriptException(_ reason: Reason) -> Bool {
+        switch reason {
+        case .forbiddenMethod, .invalidMethod, .noCORSMethod, .bodyWithGetOrHead, .urlCredentials, .invalidURL: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// Safari: WebCore/loader/CrossOriginAccessControl.cpp (descriptions), WebKit/NetworkProcess/
+/// NetworkLoadChecker.cpp (redirects), WebCore/loader/ThreadableLoader.cpp (the summary line),
+/// WebConsoleAgent::didFailLoading (the `Failed to load resource` line).
+public enum WebKitMessages {
+    public static func lines(for f: Failure, api: API, requestOrigin: String) -> [String] {
+        if Messages.isScriptException(f.reason) { return [] }
+        let apiName = api == .fetch ? "Fetch API" : "XMLHttpRequest"
+        guard let (description, accessControl) = describe(f, requestOrigin: requestOrigin) else { return [] }
+        let summary = accessControl
+            ? "\(apiName) cannot load \(f.url.serialized) due to access control checks."
+            : "\(apiName) cannot load \(f.url.serialized)."
+        return [description, summary, "Failed to load resource: \(description)"]
+    }
+
+    static func accessCheckDescription(_ f: Failure, requestOrigin: String) -> String? {
+        let status = f.status.map(String.init) ?? "0"
+        switch f.reason {
+        case .missingAllowOrigin, .invalidAllowOrigin, .allowOriginMismatch:
+            return "Origin \(requestOrigin) is not allowed by Access-Control-Allow-Origin. Status code: \(status)"
+        case .multipleAllowOrigin:
+            // Only a comma reaches WebKit's "more than one origin" branch; a space-separated list is a mismatch.
+            if (f.allowOrigin ?? "").contains(",") { return "Access-Control-Allow-Origin cannot contain more than one origin." }
+            return "Origin \(requestOrigin) is not allowed by Access-Control-Allow-Origin. Status code: \(status)"
+        case .wildcardOriginWithCredentials:
+            return "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."
+        case .invalidAllowCredentials:
+            return "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\"."
+        default:
+            return nil
+        }
+    }
+
+    /// The description line and whether the error is typed access-control.
+    static func describe(_ f: Failure, requestOrigin: String) -> (String, Bool)? {
+        let status = f.status.map(String.init) ?? "0"
+        let location = f.location ?? ""
+        if f.stage == .redirect, let inner = accessCheckDescription(f, requestOrigin: requestOrigin) {
+            return ("Cross-origin redirection to \(location) denied by Cross-Origin Resource Sharing policy: \(inner)", true)
+        }
+        if let d = accessCheckDescription(f, requestOrigin: requestOrigin) { return (d, true) }
+        switch f.reason {
+        case .preflightStatus, .preflightRedirect:
+            return ("Preflight response is not successful. Status code: \(status)", true)
+        case .invalidAllowMethods:
+            return ("Header Access-Control-Allow-Methods has an invalid value: \(f.listValue ?? "")", true)
+        case .invalidAllowHeaders:
+            return ("Header Access-Control-Allow-Headers has an invalid value: \(f.listValue ?? "")", true)
+        case .methodNotAllowed:
+            return ("Method \(f.method ?? "") is not allowed by Access-Control-Allow-Methods.", true)
+        case .headerNotAllowed:
+            return ("Request header field \(f.headerNameAsSent ?? f.headerName ?? "") is not allowed by Access-Control-Allow-Headers.", true)
+        case .redirectCredentials:
+            return ("Cross-origin redirection to \(location) denied by Cross-Origin Resource Sharing policy: redirection URL \(location) has credentials", true)
+        case .redirectScheme:
+            return ("Cross-origin redirection to \(location) denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme", true)
+        case .redirectModeError:
+            return ("Not allowed to follow a redirection while loading \(f.url.serialized)", true)
+        case .tooManyRedirects:
+            return ("Load cannot follow more than 20 redirections", false)
+        case .disallowedByMode:
+            return ("Unsafe attempt to load URL \(f.url.serialized) from origin \(requestOrigin). Domains, protocols and ports must match.\n", true)
+        case .networkFailure:
+            return (f.detail ?? "Could not connect to the server.", false)
+        default:
+            return nil
+        }
+    }
+}

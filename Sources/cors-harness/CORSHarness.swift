@@ -1,0 +1,111 @@
+import ArgumentParser
+import CORSCorpus
+import CORSModel
+import CORSReports
+import Foundation
+
+@main
+struct CORSHarness: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cors-harness",
+        abstract: "Predicts what Chrome, Edge, Firefox and Safari do with a cross-origin request, and what each prints.",
+        subcommands: [Run.self, Explain.self, Bench.self, Reasons.self],
+        defaultSubcommand: Run.self)
+}
+
+/// Exit codes, the same for every subcommand.
+enum ExitStatus {
+    static let allPassed: Int32 = 0
+    static let expectationFailed: Int32 = 1
+    static let invalidInput: Int32 = 2
+}
+
+struct BrowserList: ExpressibleByArgument {
+    let browsers: [Browser]
+    init?(argument: String) {
+        var list: [Browser] = []
+        for part in argument.split(separator: ",") {
+            guard let b = Browser(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else { return nil }
+            if !list.contains(b) { list.append(b) }
+        }
+        if list.isEmpty { return nil }
+        browsers = list
+    }
+    static var defaultValueDescription: String { "chrome,edge,firefox,safari" }
+}
+
+func printError(_ s: String) {
+    FileHandle.standardError.write((s.hasSuffix("\n") ? s : s + "\n").data(using: .utf8)!)
+}
+
+func useColor() -> Bool {
+    ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) != 0
+}
+
+/// Loads the corpus or exits 2 with every error, located.
+func loadCorpus(_ paths: [String]) throws -> Corpus {
+    let (corpus, errors) = CaseLoader().load(paths: paths)
+    if !errors.isEmpty {
+        for e in errors { printError(e.description) }
+        printError("\(errors.count) error\(errors.count == 1 ? "" : "s") in the case files; nothing was run.")
+        throw ExitCode(ExitStatus.invalidInput)
+    }
+    return corpus
+}
+
+func isoNow() -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    return f.string(from: Date())
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate the case corpus in every browser and compare with each case's expectations.",
+        discussion: "Exit status: 0 when every expectation holds, 1 when any fails, 2 when a case file is invalid or a case is incomplete.")
+
+    @Argument(help: "Case files or directories (default: Cases/).")
+    var paths: [String] = []
+
+    @Option(help: "Comma-separated browsers.")
+    var browsers: BrowserList = BrowserList(argument: "chrome,edge,firefox,safari")!
+
+    @Option(help: "Only cases whose id matches this glob (e.g. 'wildcard-*').")
+    var filter: String?
+
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat = .table
+
+    @Flag(help: "Include the algorithm's steps (with spec anchors) in JSON output.")
+    var trace = false
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    func run() throws {
+        let corpus = try loadCorpus(paths.isEmpty ? ["Cases"] : paths)
+        var cases = corpus.cases
+        if let filter { cases = cases.filter { fnmatch(filter, $0.id, 0) == 0 } }
+        if cases.isEmpty {
+            printError("no cases matched\(filter.map { " the filter '\($0)'" } ?? "")")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        let results = Runner(browsers: browsers.browsers, tracing: trace || format == .json).run(cases)
+        switch format {
+        case .table:
+            print(TableReport.render(results, browsers: browsers.browsers, color: useColor()), terminator: "")
+        case .json:
+            let report = RunReport(results: results, browsers: browsers.browsers, generated: isoNow(),
+                                   command: CommandLine.arguments.joined(separator: " "))
+            FileHandle.standardOutput.write(try JSONReport.render(report))
+        }
+        if results.contains(where: { $0.verdict == .error }) { throw ExitCode(ExitStatus.invalidInput) }
+        if results.contains(where: { $0.verdict == .fail }) { throw ExitCode(ExitStatus.expectationFailed) }
+    }
+}
+
+struct Reasons: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the reason codes with their Fetch Standard anchors.")
+    func run() {
+        for r in Reason.allCases { print("\(r.rawValue.padding(toLength: 34, withPad: " ", startingAt: 0)) \(r.specAnchor)") }
+    }
+}
