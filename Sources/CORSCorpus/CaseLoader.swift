@@ -121,6 +121,9 @@ struct Context {
                 msg += ". An unquoted * starts a YAML alias: quote the value, e.g. \"Access-Control-Allow-Origin: *\""
             }
             return CorpusError(SourceLocation(file: file, line: mark.line, column: mark.column), msg)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return CorpusError(SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                               "duplicate key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) in this mapping: each key may appear once")
         default:
             return CorpusError(SourceLocation(file: file, line: 1, column: 1), "invalid YAML: \(e)")
         }
