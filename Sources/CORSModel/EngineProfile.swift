@@ -51,8 +51,8 @@ public struct EngineProfile: Sendable, Hashable {
     /// Chromium and WebKit store one preflight result per (origin, URL) and a new preflight replaces
     /// it; Gecko (and the spec, fetch#concept-cache-create-entry) refresh entries per method/header.
     public let preflightCacheReplacesResult: Bool
-    /// Spec and Chromium: `Access-Control-Allow-Headers: *` never covers `Authorization`
-    /// (fetch#cors-non-wildcard-request-header-name). Gecko and WebKit still let it through.
+    /// Spec: `Access-Control-Allow-Headers: *` never covers `Authorization`
+    /// (fetch#cors-non-wildcard-request-header-name). All three engines still let it through (observed).
     public let wildcardCoversAuthorization: Bool
     /// Gecko warns when it lets `Authorization` through on a `*` (pref `network.cors_preflight.authorization_covered_by_wildcard`).
     public let warnsWhenWildcardCoversAuthorization: Bool
@@ -79,7 +79,9 @@ public struct EngineProfile: Sendable, Hashable {
             source: "chromium/chromium services/network/public/cpp/cors/cors.cc, services/network/cors/preflight_result.cc, third_party/blink/renderer/platform/loader/cors/cors_error_string.cc",
             maxAgeRule: .chromium, maxAgeCap: 7200, preflightCacheCapacity: 1024, preflightCacheMaxURLLength: 1024,
             preflightCacheReplacesResult: true,
-            wildcardCoversAuthorization: false, warnsWhenWildcardCoversAuthorization: false,
+            // Spec: `*` never covers Authorization (fetch#cors-non-wildcard-request-header-name). Chromium 156
+            // lets it through with no console line (docs/engine-observations.md s16).
+            wildcardCoversAuthorization: true, warnsWhenWildcardCoversAuthorization: false,
             preflightStatusBeforeAccessCheck: false, preflightParsesBothListsFirst: true,
             safelistsRange: true, safelistedValueTotalLimit: 1024,
             // cors.cc IsCorsSafelistedHeader: client hints (sec-ch-* are forbidden names anyway).

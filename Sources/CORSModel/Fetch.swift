@@ -26,6 +26,8 @@ struct Run {
     let request: ScriptRequest
     let page: Origin
     let firstURL: WebURL
+    /// The page origin serialized once (it is compared and sent on every hop).
+    let pageSerialized: String
 
     var result: FetchResult
     var sawUnscripted = false
@@ -38,6 +40,7 @@ struct Run {
         self.request = request
         self.page = page
         self.firstURL = request.url
+        self.pageSerialized = page.serialized
         self.tracer = tracing ? Tracer() : nil
         self.result = FetchResult(outcome: .blocked, failure: nil, status: nil, responseType: "error", exposed: [],
                                   requests: [], responses: [], messages: [], trace: [], caseError: nil)
@@ -146,7 +149,7 @@ struct Run {
         var redirectCount = 0
 
         while true {
-            let requestOrigin = tainted ? "null" : page.serialized
+            let requestOrigin = tainted ? "null" : pageSerialized
             let stageHere: Stage = redirectCount == 0 ? .request : .redirect
             var needsPreflightPath = false
 
@@ -284,7 +287,7 @@ struct Run {
                                                 requestOrigin: String, include: Bool, useCORSPreflight: Bool,
                                                 state: inout BrowserState, network: inout N) -> Bool {
         let cache = state.preflightCache
-        let cacheable = profile.preflightCacheMaxURLLength.map { url.serialized.count < $0 } ?? true
+        let cacheable = profile.preflightCacheMaxURLLength.map { url.serialized.utf8.count < $0 } ?? true
         let methodCovered = (Method.isCORSSafelisted(method) && !useCORSPreflight)
             || cache.matchesMethod(origin: requestOrigin, url: url, method: method, includeCredentials: include, now: state.now)
         let uncoveredHeaders = unsafeNames.filter {
@@ -399,7 +402,7 @@ struct Run {
             // Default referrer policy strict-origin-when-cross-origin: a downgrade sends `null`.
             return "null"
         }
-        return page.serialized
+        return pageSerialized
     }
 
     func preflightWhy(method: String, unsafe: [String], upload: Bool) -> String {
@@ -421,7 +424,7 @@ struct Run {
         }
         if let failure = result.failure {
             result.messages += Messages.lines(for: failure, profile: profile, api: request.api, page: page,
-                                              firstURL: firstURL, requestOrigin: tainted ? "null" : page.serialized)
+                                              firstURL: firstURL, requestOrigin: tainted ? "null" : pageSerialized)
         }
     }
 }

@@ -12,7 +12,7 @@ public struct Header: Hashable, Sendable {
         self.name = name
         self.rawValue = value
         self.value = Header.normalize(value)
-        self.lowercasedName = name.lowercased()
+        self.lowercasedName = HeaderList.lower(name)
     }
 
     /// Parses a raw `Name: value` line. The name runs to the first colon; nil when there is no colon
@@ -57,27 +57,33 @@ public struct HeaderList: Hashable, Sendable, Sequence {
 
     /// Removes every header named `name` (case-insensitively).
     public mutating func remove(_ name: String) {
-        let lower = name.lowercased()
+        let lower = HeaderList.lower(name)
         headers.removeAll { $0.lowercasedName == lower }
     }
 
     public func contains(_ name: String) -> Bool {
-        let lower = name.lowercased()
+        let lower = HeaderList.lower(name)
         return headers.contains { $0.lowercasedName == lower }
     }
 
     /// How many lines carry this name (Gecko counts `Access-Control-Allow-Origin` lines).
     public func lineCount(_ name: String) -> Int {
-        let lower = name.lowercased()
+        let lower = HeaderList.lower(name)
         var n = 0
         for h in headers where h.lowercasedName == lower { n += 1 }
         return n
     }
 
+    /// Lower-cases only when needed: the model passes lower-case literals on its hot path.
+    @inline(__always)
+    static func lower(_ name: String) -> String {
+        name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
+    }
+
     /// fetch#concept-header-list-get: the values of every header with this name joined with ", ",
     /// or nil when none is present. Two ACAO lines therefore read as one value such as `*, *`.
     public func get(_ name: String) -> String? {
-        let lower = name.lowercased()
+        let lower = HeaderList.lower(name)
         var result: String? = nil
         for h in headers where h.lowercasedName == lower {
             if result == nil { result = h.value } else { result! += ", " + h.value }

@@ -60,4 +60,21 @@ import Testing
         let s = evaluate(ScriptRequest(url: url("https://a.example/1")), browser: .safari, server: ["GET https://a.example/1": [response(302, "Location: https://b.example/2")]])
         #expect(s.messages[0] == "Cross-origin redirection to https://b.example/2 denied by Cross-Origin Resource Sharing policy: Origin http://localhost:3000 is not allowed by Access-Control-Allow-Origin. Status code: 302")
     }
+
+    /// Lines observed in the real engines (docs/engine-observations.md) that differ from a plain reading of the sources.
+    @Test func observedCompanionLines() {
+        let hop = ["GET https://a.example/1": [response(302, "Location: https://b.example/2")]]
+        let ff = evaluate(ScriptRequest(url: url("https://a.example/1")), browser: .firefox, server: hop).messages
+        #expect(ff == ["Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://a.example/1. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 302.",
+                       "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://a.example/1. (Reason: CORS request did not succeed). Status code: (null)."])
+        let pre = ["OPTIONS \(CORSModelTests.api)": [response(302, "Location: /x", "Access-Control-Allow-Origin: *")]]
+        #expect(evaluate(ScriptRequest(url: url(CORSModelTests.api), method: "PUT"), browser: .firefox, server: pre).messages.count == 3)
+        let same = evaluate(ScriptRequest(url: url(CORSModelTests.api), mode: .sameOrigin), browser: .chrome, server: [:]).messages
+        #expect(same == ["Fetch API cannot load https://api.example.com/data. Request mode is \"same-origin\" but the URL's origin is not same as the request origin http://localhost:3000."])
+        #expect(evaluate(ScriptRequest(url: url(CORSModelTests.api), mode: .sameOrigin), browser: .safari, server: [:]).messages == ["Fetch API cannot load https://api.example.com/data."])
+        let creds = evaluate(ScriptRequest(url: url("https://a.example/1")), browser: .safari,
+                             server: ["GET https://a.example/1": [response(302, "Location: https://u:p@b.example/2", "Access-Control-Allow-Origin: *")]]).messages
+        #expect(creds.first == "Cross-origin redirection to https://b.example/2 denied by Cross-Origin Resource Sharing policy: redirection URL https://u:p@b.example/2 has credentials")
+        #expect(creds.dropFirst().first == "Fetch API cannot load https://a.example/1 due to access control checks.")
+    }
 }

@@ -57,6 +57,13 @@ def render_engine(sid, eng, rec):
             for ln in (c.get("text") or "").split("\n"):
                 out.append("    " + ln)
             out.append("    ```")
+    if "stdout_console" in rec:
+        st = [c["text"] for c in rec["stdout_console"]]
+        ins = [c["text"] for c in cons if c.get("source") != "network"]
+        if st == ins:
+            out.append("- stdout capture (`enable-write-console-messages-to-stdout`): same lines minus the `network` one(s)")
+        else:
+            out.append("- stdout capture differs: " + json.dumps(st, ensure_ascii=False))
     if s.get("api") == "xhr":
         out.append("- script: XHR events %s, status %s, readyState %s, getAllResponseHeaders %s"
                    % (" → ".join(s.get("events", [])), s.get("status"), s.get("readyState"),

@@ -1,18 +1,25 @@
 #!/usr/bin/python3
 """Drive Debian's WebKitGTK (WebKit2 4.1 GObject API via python3-gi) under Xvfb.
 
-Console messages are written by the web process to stderr thanks to the setting
-enable-write-console-messages-to-stdout; this script points fd 2 at a file and slices it
-per scenario. One new WebView per scenario, all sharing a persistent website data manager.
+The console is read two ways: (1) as Web Inspector shows it, over WebKitGTK's remote
+inspector HTTP server (env WEBKIT_INSPECTOR_HTTP_SERVER, WebSocket, Target + Console domains),
+which includes the "Failed to load resource" lines that only exist while an inspector is
+attached; (2) from the setting enable-write-console-messages-to-stdout (the web process writes
+to stderr; this script points fd 2 at a file and slices it per scenario). One new WebView per scenario, all sharing a persistent website data manager.
 Usage: xvfb-run -a /usr/bin/python3 webkit_probe.py [ids...]
 """
 import os
+import json
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 
+INSPECTOR = "127.0.0.1:9226"
+os.environ.setdefault("WEBKIT_INSPECTOR_HTTP_SERVER", INSPECTOR)
 os.environ.setdefault("WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS", "1")
 os.environ.setdefault("WEBKIT_FORCE_SANDBOX", "0")
 os.environ.setdefault("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
@@ -21,6 +28,8 @@ import gi  # noqa: E402
 gi.require_version("Gtk", "3.0")
 gi.require_version("WebKit2", "4.1")
 from gi.repository import GLib, Gtk, WebKit2  # noqa: E402
+
+import websocket  # noqa: E402
 
 import common  # noqa: E402
 
@@ -78,6 +87,89 @@ def main():
                 Gtk.main_iteration_do(False)
             time.sleep(0.01)
 
+    class Inspector:
+        """Client of WebKitGTK's remote inspector HTTP server (WEBKIT_INSPECTOR_HTTP_SERVER)."""
+
+        def __init__(self):
+            self.events = []
+            self.n = 100
+            self.ws = None
+            page = {}
+            threading.Thread(target=lambda: page.setdefault(
+                "h", urllib.request.urlopen("http://%s/" % INSPECTOR, timeout=10).read().decode()),
+                daemon=True).start()
+            spin(lambda: "h" in page, 10)
+            socks = re.findall(r"/socket/\d+/\d+/WebPage", page.get("h", ""))
+            if not socks:
+                raise RuntimeError("no inspectable target")
+            sock = max(socks, key=lambda p: [int(x) for x in p.split("/")[2:4]])
+            box = {}
+
+            def conn():
+                try:
+                    box["ws"] = websocket.create_connection("ws://%s%s" % (INSPECTOR, sock), timeout=60,
+                                                            suppress_origin=True)
+                except Exception as e:  # pragma: no cover
+                    box["err"] = e
+            threading.Thread(target=conn, daemon=True).start()
+            spin(lambda: box, 10)
+            if "ws" not in box:
+                raise RuntimeError("inspector connect failed: %r" % box.get("err"))
+            self.ws = box["ws"]
+            threading.Thread(target=self._reader, daemon=True).start()
+            self.ws.send(json.dumps({"id": 1, "method": "Target.setPauseOnStart",
+                                     "params": {"pauseOnStart": True}}))
+
+        def send_t(self, tid, method, params=None):
+            self.n += 1
+            inner = json.dumps({"id": self.n, "method": method, "params": params or {}})
+            self.ws.send(json.dumps({"id": self.n, "method": "Target.sendMessageToTarget",
+                                     "params": {"targetId": tid, "message": inner}}))
+
+        def _reader(self):
+            while True:
+                try:
+                    m = json.loads(self.ws.recv())
+                except Exception:
+                    return
+                m["_t"] = time.time()
+                self.events.append(m)
+                if m.get("method") == "Target.targetCreated":
+                    ti = m["params"]["targetInfo"]
+                    self.send_t(ti["targetId"], "Console.enable")
+                    if ti.get("isPaused"):
+                        self.ws.send(json.dumps({"id": 9999, "method": "Target.resume",
+                                                 "params": {"targetId": ti["targetId"]}}))
+
+        def console(self):
+            out = []
+            for m in list(self.events):
+                if m.get("method") != "Target.dispatchMessageFromTarget":
+                    continue
+                inner = json.loads(m["params"]["message"])
+                if inner.get("method") == "Console.messageAdded":
+                    msg = inner["params"]["message"]
+                    c = {"via": "inspector Console.messageAdded", "target": m["params"]["targetId"],
+                         "source": msg.get("source"), "level": msg.get("level"), "type": msg.get("type"),
+                         "text": msg.get("text"), "url": msg.get("url"), "line": msg.get("line"),
+                         "column": msg.get("column")}
+                    if msg.get("networkRequestId"):
+                        c["networkRequestId"] = msg["networkRequestId"]
+                    out.append(c)
+            return out
+
+        def close(self):
+            done = []
+
+            def _close():
+                try:
+                    self.ws.close(timeout=1)
+                except Exception:
+                    pass
+                done.append(1)
+            threading.Thread(target=_close, daemon=True).start()
+            spin(lambda: done, 3)
+
     def run_one(key, url, wait, settle):
         settings = WebKit2.Settings()
         settings.set_property("enable-write-console-messages-to-stdout", True)
@@ -86,16 +178,30 @@ def main():
         win = Gtk.OffscreenWindow()
         win.add(view)
         win.show_all()
+        view.load_uri("about:blank")
+        spin(lambda: False, 0.3)
+        insp = None
+        err = None
+        try:
+            insp = Inspector()
+            spin(lambda: False, 0.3)
+        except Exception as e:
+            err = repr(e)
         start = os.lseek(fd, 0, os.SEEK_CUR)
         view.load_uri(url)
         spin(wait_poll, 20)
         spin(lambda: False, settle)
+        cons = insp.console() if insp else []
+        if insp:
+            insp.close()
         win.destroy()
         spin(lambda: False, 0.1)
         log.seek(start)
         raw = log.read().decode("utf-8", "replace")
-        lines = [ln for ln in raw.split("\n") if ln.strip()]
-        return {"console": parse(raw), "stderr_raw": raw}
+        res = {"console": cons, "stdout_console": parse(raw), "stderr_raw": raw}
+        if err:
+            res["inspector_error"] = err
+        return res
 
     def wait_poll():
         return common.server.wait_report(current["key"], 0) is not None

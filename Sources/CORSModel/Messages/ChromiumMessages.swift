@@ -12,6 +12,10 @@ public enum ChromiumMessages {
         case .tooManyRedirects: return ["Failed to load resource: net::ERR_TOO_MANY_REDIRECTS"]
         case .redirectModeError, .redirectScheme, .redirectLocationInvalid, .noCORSRedirectMode: return [failedToLoad]
         case .networkFailure: return ["Failed to load resource: \(f.detail ?? "net::ERR_FAILED")"]
+        case .disallowedByMode where api == .fetch:
+            // Observed in Chromium 156 (docs/engine-observations.md s25): the renderer refuses before any
+            // CORS check, with this single line.
+            return ["Fetch API cannot load \(f.url.serialized). Request mode is \"same-origin\" but the URL's origin is not same as the request origin \(page.serialized)."]
         default: break
         }
         guard let reason = reasonText(f, api: api) else { return [failedToLoad] }

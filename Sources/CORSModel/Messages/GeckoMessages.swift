@@ -44,14 +44,21 @@ public enum GeckoMessages {
             line = blocked(url, "Did not find method in CORS header ‘Access-Control-Allow-Methods’")
         case .headerNotAllowed:
             line = blocked(url, "header ‘\(f.headerName ?? "")’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response")
-        case .networkFailure:
+        case .networkFailure, .redirectCredentials, .tooManyRedirects:
+            // Observed in Firefox 153 (docs/engine-observations.md s27, s30, s41): only the generic line.
             return [didNotSucceed(url)]
         default:
             // Redirect-limit, redirect-mode, same-origin-mode and userinfo failures have no CORS key
             // in security.properties; what Gecko prints for them is not modelled.
             return []
         }
-        if f.stage == .preflight { return [line, didNotSucceed(url)] }
+        // Observed in Firefox 153: a failed preflight or a failed redirect response also fails the
+        // channel, which adds the generic line; a redirected preflight also reports its status.
+        if f.reason == .preflightRedirect {
+            let status = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at \(url.serialized). (Reason: CORS preflight response did not succeed). Status code: \(status)."
+            return [line, status, didNotSucceed(url)]
+        }
+        if f.stage == .preflight || f.stage == .redirect { return [line, didNotSucceed(url)] }
         return [line]
     }
 }

@@ -5,7 +5,7 @@ public enum Messages {
         switch profile.family {
         case .chromium: return ChromiumMessages.lines(for: failure, api: api, page: page, firstURL: firstURL)
         case .gecko: return GeckoMessages.lines(for: failure)
-        case .webkit: return WebKitMessages.lines(for: failure, api: api, requestOrigin: requestOrigin)
+        case .webkit: return WebKitMessages.lines(for: failure, api: api, requestOrigin: requestOrigin, firstURL: firstURL)
         }
     }
 

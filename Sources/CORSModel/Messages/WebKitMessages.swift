@@ -2,13 +2,24 @@
 /// NetworkLoadChecker.cpp (redirects), WebCore/loader/ThreadableLoader.cpp (the summary line),
 /// WebConsoleAgent::didFailLoading (the `Failed to load resource` line).
 public enum WebKitMessages {
-    public static func lines(for f: Failure, api: API, requestOrigin: String) -> [String] {
+    public static func lines(for f: Failure, api: API, requestOrigin: String, firstURL: WebURL) -> [String] {
         if Messages.isScriptException(f.reason) { return [] }
         let apiName = api == .fetch ? "Fetch API" : "XMLHttpRequest"
+        if f.reason == .disallowedByMode {
+            // Observed in WebKitGTK 2.50 (docs/engine-observations.md s25): the summary line alone.
+            return ["\(apiName) cannot load \(f.url.serialized)."]
+        }
+        if f.reason == .networkFailure {
+            // Observed (WebKitGTK 2.50, s41): only the network line.
+            return ["Failed to load resource: \(f.detail ?? "Could not connect to the server.")"]
+        }
         guard let (description, accessControl) = describe(f, requestOrigin: requestOrigin) else { return [] }
+        // The summary names the original URL when a redirect hop is refused, the URL reached otherwise
+        // (observed: s23, s27 vs s24, s30).
+        let named = f.stage == .redirect && f.reason != .tooManyRedirects ? firstURL : f.url
         let summary = accessControl
-            ? "\(apiName) cannot load \(f.url.serialized) due to access control checks."
-            : "\(apiName) cannot load \(f.url.serialized)."
+            ? "\(apiName) cannot load \(named.serialized) due to access control checks."
+            : "\(apiName) cannot load \(named.serialized)."
         return [description, summary, "Failed to load resource: \(description)"]
     }
 
@@ -50,15 +61,15 @@ public enum WebKitMessages {
         case .headerNotAllowed:
             return ("Request header field \(f.headerNameAsSent ?? f.headerName ?? "") is not allowed by Access-Control-Allow-Headers.", true)
         case .redirectCredentials:
-            return ("Cross-origin redirection to \(location) denied by Cross-Origin Resource Sharing policy: redirection URL \(location) has credentials", true)
+            // The first URL is the target with its userinfo removed (observed, s27).
+            let bare = WebURL.parse(location).map { WebURL(scheme: $0.scheme, username: "", password: "", host: $0.host, port: $0.port, path: $0.path, query: $0.query, fragment: $0.fragment).serialized } ?? location
+            return ("Cross-origin redirection to \(bare) denied by Cross-Origin Resource Sharing policy: redirection URL \(location) has credentials", true)
         case .redirectScheme:
             return ("Cross-origin redirection to \(location) denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme", true)
         case .redirectModeError:
             return ("Not allowed to follow a redirection while loading \(f.url.serialized)", true)
         case .tooManyRedirects:
-            return ("Load cannot follow more than 20 redirections", false)
-        case .disallowedByMode:
-            return ("Unsafe attempt to load URL \(f.url.serialized) from origin \(requestOrigin). Domains, protocols and ports must match.\n", true)
+            return ("Load cannot follow more than 20 redirections", true)
         case .networkFailure:
             return (f.detail ?? "Could not connect to the server.", false)
         default:
