@@ -47,9 +47,14 @@ public enum CORSCheck {
     /// (cors.cc): a comma or space means several values; `null` or a parseable URL is a mismatch;
     /// anything else (`foo`, empty) is invalid.
     static func classifyMismatch(_ acao: String) -> Reason {
-        if acao.contains(",") || acao.contains(" ") { return .multipleAllowOrigin }
+        if acao.utf8.contains(where: { $0 == 0x2C || $0 == 0x20 }) { return .multipleAllowOrigin }
         if acao == "null" { return .allowOriginMismatch }
-        if let url = WebURL.parse(acao), url.host != nil { return .allowOriginMismatch }
-        return .invalidAllowOrigin
+        return looksLikeURLWithHost(acao) ? .allowOriginMismatch : .invalidAllowOrigin
+    }
+
+    /// Whether the value parses as an absolute URL (checked without building one: this runs on
+    /// every mismatching response).
+    static func looksLikeURLWithHost(_ value: String) -> Bool {
+        WebURL.isValidAbsolute(value)
     }
 }

@@ -44,6 +44,8 @@ struct Run {
         self.tracer = tracing ? Tracer() : nil
         self.result = FetchResult(outcome: .blocked, failure: nil, status: nil, responseType: "error", exposed: [],
                                   requests: [], responses: [], messages: [], trace: [], caseError: nil)
+        result.requests.reserveCapacity(2)
+        result.responses.reserveCapacity(2)
     }
 
     /// Collects trace steps; a reference so that `note` need not mutate the run (and texts are only
@@ -225,7 +227,10 @@ struct Run {
                 case .follow:
                     break
                 }
-                guard let target = WebURL.parse(location, base: currentURL) else {
+                // fetch#concept-response-location-url: Location is a single value; several different
+                // Location lines fail (Chromium: ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION).
+                let locations = Set(response.headers.headers.filter { $0.lowercasedName == "location" }.map(\.value))
+                guard locations.count == 1, let target = WebURL.parse(locations.first!, base: currentURL) else {
                     var f = Failure(reason: .redirectLocationInvalid, stage: .redirect, url: currentURL)
                     f.location = location
                     block(f); return finish()
@@ -423,7 +428,7 @@ struct Run {
             return
         }
         if let failure = result.failure {
-            result.messages += Messages.lines(for: failure, profile: profile, api: request.api, page: page,
+            result.messages += Messages.lines(for: failure, profile: profile, api: request.api, pageOrigin: pageSerialized,
                                               firstURL: firstURL, requestOrigin: tainted ? "null" : pageSerialized)
         }
     }

@@ -46,16 +46,35 @@ public protocol Network {
 /// A case's scripted server: responses keyed `METHOD URL`; with several responses for one key the
 /// n-th request gets the n-th and the last one repeats.
 public struct ScriptedServer: Network, Sendable {
-    public private(set) var responses: [String: [HTTPResponse]]
-    private var served: [String: Int] = [:]
+    /// Method and fragment-less URL: hashed as two strings, so no key string is built per request.
+    struct Key: Hashable, Sendable {
+        let method: String
+        let url: String
+    }
 
-    public init(_ responses: [String: [HTTPResponse]]) { self.responses = responses }
+    private let script: [Key: [HTTPResponse]]
+    private var served: [Key: Int] = [:]
+
+    /// Responses keyed `METHOD URL` (as `key(method:url:)` writes them).
+    public init(_ responses: [String: [HTTPResponse]]) {
+        var script: [Key: [HTTPResponse]] = [:]
+        for (k, v) in responses {
+            let parts = k.split(separator: " ", maxSplits: 1)
+            script[Key(method: String(parts[0]), url: parts.count > 1 ? String(parts[1]) : "")] = v
+        }
+        self.script = script
+    }
+
+    public var responses: [String: [HTTPResponse]] {
+        Dictionary(uniqueKeysWithValues: script.map { ($0.key.method + " " + $0.key.url, $0.value) })
+    }
 
     public static func key(method: String, url: WebURL) -> String { method + " " + url.withoutFragment.serialized }
 
     public mutating func send(_ request: HTTPRequest) -> Result<HTTPResponse, NetworkFailure> {
-        let key = request.key
-        guard let list = responses[key], let last = list.last else { return .failure(.unscripted(key: key)) }
+        let url = request.url.fragment == nil ? request.url.serialized : request.url.withoutFragment.serialized
+        let key = Key(method: request.method, url: url)
+        guard let list = script[key], let last = list.last else { return .failure(.unscripted(key: request.key)) }
         if list.count == 1 { return .success(last) }
         let n = served[key, default: 0]
         served[key] = n + 1

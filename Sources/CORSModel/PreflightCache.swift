@@ -9,13 +9,18 @@ public struct PreflightCache: Sendable, Hashable {
 
     /// Keyed by byte-serialized request origin + URL; the network partition key is the page's
     /// top-level site, which is constant within one browser state here.
-    private var entries: [String: [Item]] = [:]
+    private var entries: [Key: [Item]] = [:]
+
+    struct Key: Hashable, Sendable {
+        let origin: String
+        let url: String
+    }
 
     public init() {}
 
     public var isEmpty: Bool { entries.isEmpty }
 
-    static func key(origin: String, url: WebURL) -> String { origin + " " + url.serialized }
+    static func key(origin: String, url: WebURL) -> Key { Key(origin: origin, url: url.serialized) }
 
     /// fetch#concept-cache-match-method. A `*` entry matches only uncredentialed requests: engines
     /// never let a cached `*` serve a credentialed request (fetch-rules.md rule 52 observation).

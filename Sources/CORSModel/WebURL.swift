@@ -55,11 +55,17 @@ public struct WebURL: Hashable, Sendable, CustomStringConvertible {
     /// Parses `input`, resolving it against `base` when it is relative. Returns nil on failure.
     public static func parse(_ input: String, base: WebURL? = nil) -> WebURL? {
         // Strip leading/trailing C0 controls and spaces, and every tab or newline (url.spec.whatwg.org#concept-basic-url-parser).
-        var scalars = Array(input.unicodeScalars)
-        while let f = scalars.first, f.value <= 0x20 { scalars.removeFirst() }
-        while let l = scalars.last, l.value <= 0x20 { scalars.removeLast() }
-        scalars.removeAll { $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        let text = String(String.UnicodeScalarView(scalars))
+        let text: String
+        let bytes = input.utf8
+        if let f = bytes.first, let l = bytes.last, f > 0x20, l > 0x20, !bytes.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            text = input   // the common case: nothing to strip
+        } else {
+            var scalars = Array(input.unicodeScalars)
+            while let f = scalars.first, f.value <= 0x20 { scalars.removeFirst() }
+            while let l = scalars.last, l.value <= 0x20 { scalars.removeLast() }
+            scalars.removeAll { $0 == "\t" || $0 == "\n" || $0 == "\r" }
+            text = String(String.UnicodeScalarView(scalars))
+        }
 
         if let colon = schemeEnd(text) {
             let scheme = text[..<colon].lowercased()
@@ -74,6 +80,46 @@ public struct WebURL: Hashable, Sendable, CustomStringConvertible {
         }
         guard let base else { return nil }
         return resolveRelative(text, base: base)
+    }
+
+    /// Whether `text` would parse as an absolute URL, without building one: special schemes need a
+    /// non-empty host with allowed code points and a valid port. (Chromium classifies ACAO values this way.)
+    public static func isValidAbsolute(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        guard let first = b.first, (first | 0x20) >= 0x61, (first | 0x20) <= 0x7A else { return false }
+        var i = 1
+        while i < b.count, b[i] != UInt8(ascii: ":") {
+            let c = b[i]
+            let ok = ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2B || c == 0x2D || c == 0x2E
+            if !ok { return false }
+            i += 1
+        }
+        guard i < b.count else { return false }
+        let scheme = String(decoding: b[0..<i], as: UTF8.self).lowercased()
+        guard specialSchemes.contains(scheme), scheme != "file" else { return true }
+        i += 1
+        while i < b.count, b[i] == 0x2F || b[i] == 0x5C { i += 1 }
+        var end = i
+        while end < b.count, b[end] != 0x2F, b[end] != 0x5C, b[end] != 0x3F, b[end] != 0x23 { end += 1 }
+        var hostStart = i
+        if let at = b[i..<end].lastIndex(of: 0x40) { hostStart = at + 1 }
+        var hostEnd = end
+        if hostStart < end, b[hostStart] == 0x5B {
+            guard let close = b[hostStart..<end].firstIndex(of: 0x5D) else { return false }
+            hostEnd = close + 1
+            if hostEnd < end && b[hostEnd] != 0x3A { return false }
+        } else if let colon = b[hostStart..<end].lastIndex(of: 0x3A) {
+            hostEnd = colon
+        }
+        guard hostEnd > hostStart else { return false }
+        for c in b[hostStart..<hostEnd] where c < 0x21 || c == 0x7F || c == 0x3C || c == 0x3E || c == 0x5E || c == 0x7C || c == 0x25 || c == 0x22 { return false }
+        if hostEnd < end {
+            let port = b[(hostEnd + 1)..<end]
+            if !port.isEmpty {
+                guard port.count <= 5, port.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), Int(String(decoding: port, as: UTF8.self))! <= 65535 else { return false }
+            }
+        }
+        return true
     }
 
     private static func schemeEnd(_ s: String) -> String.Index? {
@@ -134,7 +180,7 @@ public struct WebURL: Hashable, Sendable, CustomStringConvertible {
             portText = hostPart[hostPart.index(after: c)...]
             hostPart = hostPart[..<c]
         }
-        let host = hostPart.lowercased()
+        let host = hostPart.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? hostPart.lowercased() : String(hostPart)
         if host.isEmpty && scheme != "file" { return nil }
         // Forbidden host code points (url.spec.whatwg.org#forbidden-host-code-point).
         if !host.hasPrefix("[") && host.unicodeScalars.contains(where: { " <>^|%\"".unicodeScalars.contains($0) || $0.value < 0x20 || $0.value == 0x7F }) { return nil }
@@ -154,6 +200,7 @@ public struct WebURL: Hashable, Sendable, CustomStringConvertible {
         var query: String? = nil
         if let h = body.firstIndex(of: "#") { fragment = String(body[body.index(after: h)...]); body = String(body[..<h]) }
         if let q = body.firstIndex(of: "?") { query = percentEncode(String(body[body.index(after: q)...]), keepSlash: true); body = String(body[..<q]) }
+        if !body.utf8.contains(UInt8(ascii: "\\")) { return (body, query, fragment) }
         return (String(body.map { $0 == "\\" ? "/" : $0 }), query, fragment)
     }
 
@@ -201,11 +248,16 @@ public struct WebURL: Hashable, Sendable, CustomStringConvertible {
         return percentEncode("/" + out.joined(separator: "/"), keepSlash: true)
     }
 
+    @inline(__always)
+    private static func needsEncoding(_ byte: UInt8, keepSlash: Bool) -> Bool {
+        byte < 0x21 || byte > 0x7E || byte == 0x22 || byte == 0x3C || byte == 0x3E || byte == 0x60 || byte == 0x7B || byte == 0x7D || (!keepSlash && (byte == 0x2F || byte == 0x40))
+    }
+
     private static func percentEncode(_ s: String, keepSlash: Bool) -> String {
+        if !s.utf8.contains(where: { needsEncoding($0, keepSlash: keepSlash) }) { return s }
         var out = ""
         for byte in s.utf8 {
-            let needs = byte < 0x21 || byte > 0x7E || byte == 0x22 || byte == 0x3C || byte == 0x3E || byte == 0x60 || byte == 0x7B || byte == 0x7D || (!keepSlash && (byte == 0x2F || byte == 0x40))
-            if needs {
+            if needsEncoding(byte, keepSlash: keepSlash) {
                 out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
             } else {
                 out.unicodeScalars.append(Unicode.Scalar(byte))

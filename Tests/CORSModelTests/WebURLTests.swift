@@ -67,3 +67,16 @@ import Testing
         #expect(Site.registrableDomain(of: "localhost") == "localhost")
     }
 }
+
+@Suite struct URLValidityTests {
+    /// The quick check agrees with the full parser on every sample.
+    @Test func quickCheckAgreesWithParser() {
+        let samples = ["https://a.example", "https://a.example/", "http://localhost:3000", "foo", "", "null", "*", "http://", "https://:443",
+                       "http://a b", "http://[::1]:80/", "http://[::1", "http://h:99999", "http://h:8x", "mailto:x", "x:", "1http://a",
+                       "https://u:p@h.example:8080/p?q#f", "HTTPS://A.EXAMPLE", "http:\\\\h\\p", "http://h:/", "data:,x"]
+        for s in samples {
+            let full = WebURL.parse(s).map { $0.host != nil || !WebURL.specialSchemes.contains($0.scheme) } ?? false
+            #expect(WebURL.isValidAbsolute(s) == full, "\(s)")
+        }
+    }
+}

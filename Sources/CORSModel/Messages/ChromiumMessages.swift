@@ -6,7 +6,7 @@ public enum ChromiumMessages {
     static let xhrSuffix = " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."
     static let failedToLoad = "Failed to load resource: net::ERR_FAILED"
 
-    public static func lines(for f: Failure, api: API, page: Origin, firstURL: WebURL) -> [String] {
+    public static func lines(for f: Failure, api: API, pageOrigin: String, firstURL: WebURL) -> [String] {
         if Messages.isScriptException(f.reason) { return [] }
         switch f.reason {
         case .tooManyRedirects: return ["Failed to load resource: net::ERR_TOO_MANY_REDIRECTS"]
@@ -15,14 +15,20 @@ public enum ChromiumMessages {
         case .disallowedByMode where api == .fetch:
             // Observed in Chromium 156 (docs/engine-observations.md s25): the renderer refuses before any
             // CORS check, with this single line.
-            return ["Fetch API cannot load \(f.url.serialized). Request mode is \"same-origin\" but the URL's origin is not same as the request origin \(page.serialized)."]
+            return ["Fetch API cannot load \(f.url.serialized). Request mode is \"same-origin\" but the URL's origin is not same as the request origin \(pageOrigin)."]
         default: break
         }
         guard let reason = reasonText(f, api: api) else { return [failedToLoad] }
-        let kind = api == .fetch ? "fetch" : "XMLHttpRequest"
-        let redirected = f.url != firstURL ? " (redirected from '\(firstURL.serialized)')" : ""
-        return ["Access to \(kind) at '\(f.url.serialized)'\(redirected) from origin '\(page.serialized)' has been blocked by CORS policy: \(reason)",
-                failedToLoad]
+        var line = String()
+        line.reserveCapacity(160 + reason.utf8.count + 2 * f.url.serialized.utf8.count)
+        line += api == .fetch ? "Access to fetch at '" : "Access to XMLHttpRequest at '"
+        line += f.url.serialized
+        if f.url.serialized != firstURL.serialized { line += "' (redirected from '"; line += firstURL.serialized; line += "')" } else { line += "'" }
+        line += " from origin '"
+        line += pageOrigin
+        line += "' has been blocked by CORS policy: "
+        line += reason
+        return [line, failedToLoad]
     }
 
     static func reasonText(_ f: Failure, api: API) -> String? {

@@ -1,9 +1,12 @@
 /// Console lines per engine family, verbatim (docs/MESSAGES.md lists which lines are modelled).
 public enum Messages {
-    public static func lines(for failure: Failure, profile: EngineProfile, api: API, page: Origin,
+    /// - Parameters:
+    ///   - pageOrigin: the page's serialized origin (Chromium names it even after a redirect tainted the request).
+    ///   - requestOrigin: the request's serialized origin (`null` once tainted; WebKit names this one).
+    public static func lines(for failure: Failure, profile: EngineProfile, api: API, pageOrigin: String,
                              firstURL: WebURL, requestOrigin: String) -> [String] {
         switch profile.family {
-        case .chromium: return ChromiumMessages.lines(for: failure, api: api, page: page, firstURL: firstURL)
+        case .chromium: return ChromiumMessages.lines(for: failure, api: api, pageOrigin: pageOrigin, firstURL: firstURL)
         case .gecko: return GeckoMessages.lines(for: failure)
         case .webkit: return WebKitMessages.lines(for: failure, api: api, requestOrigin: requestOrigin, firstURL: firstURL)
         }
