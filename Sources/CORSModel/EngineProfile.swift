@@ -75,7 +75,7 @@ public struct EngineProfile: Sendable, Hashable {
     static func chromium(_ browser: Browser, displayName: String) -> EngineProfile {
         EngineProfile(
             browser: browser, family: .chromium, displayName: displayName,
-            modelledVersion: "Chromium 145 (cors_error_string.cc @ 61169ed3, 145.0.7568.0)",
+            modelledVersion: "Chromium 156 (checked against Debian chromium 156.0.8078.108; texts from cors_error_string.cc M145)",
             source: "chromium/chromium services/network/public/cpp/cors/cors.cc, services/network/cors/preflight_result.cc, third_party/blink/renderer/platform/loader/cors/cors_error_string.cc",
             maxAgeRule: .chromium, maxAgeCap: 7200, preflightCacheCapacity: 1024, preflightCacheMaxURLLength: 1024,
             preflightCacheReplacesResult: true,
@@ -91,7 +91,7 @@ public struct EngineProfile: Sendable, Hashable {
 
     public static let firefox = EngineProfile(
         browser: .firefox, family: .gecko, displayName: "Firefox",
-        modelledVersion: "Gecko (security.properties @ 5f378c92, nsCORSListenerProxy.cpp @ 258754e5; 2025)",
+        modelledVersion: "Firefox 153 ESR (checked against Debian firefox-esr 153.8.0esr; texts from security.properties 2025)",
         source: "mozilla/gecko-dev netwerk/protocol/http/nsCORSListenerProxy.cpp, dom/locales/en-US/chrome/security/security.properties",
         maxAgeRule: .gecko, maxAgeCap: 86400, preflightCacheCapacity: 100, preflightCacheMaxURLLength: nil,
         preflightCacheReplacesResult: false,
@@ -103,7 +103,7 @@ public struct EngineProfile: Sendable, Hashable {
 
     public static let safari = EngineProfile(
         browser: .safari, family: .webkit, displayName: "Safari",
-        modelledVersion: "WebKit (CrossOriginAccessControl.cpp @ 00f03c1f; 2025)",
+        modelledVersion: "WebKit of Safari 26 (checked against WebKitGTK 2.50.6; texts from CrossOriginAccessControl.cpp 2025)",
         source: "WebKit/WebKit Source/WebCore/loader/CrossOriginAccessControl.cpp, CrossOriginPreflightResultCache.cpp, Source/WebKit/NetworkProcess/NetworkLoadChecker.cpp",
         maxAgeRule: .webkit, maxAgeCap: 600, preflightCacheCapacity: nil, preflightCacheMaxURLLength: nil,
         preflightCacheReplacesResult: true,
