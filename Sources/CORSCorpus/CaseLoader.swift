@@ -265,9 +265,9 @@ struct Context {
 
     // MARK: cases
 
-    static let caseKeys = ["id", "title", "refs", "page", "request", "server", "expect", "steps", "browsers", "divergence", "verified", "verifiedNote", "notes"]
-    static let requestKeys = ["api", "url", "method", "credentials", "withCredentials", "mode", "redirect", "headers", "body", "uploadListener"]
-    static let expectKeys = ["outcome", "stage", "reason", "preflight", "status", "exposed", "requests", "messages"]
+    static let caseKeys = ["id", "title", "refs", "page", "request", "server", "cache", "expect", "steps", "browsers", "divergence", "verified", "verifiedNote", "notes"]
+    static let requestKeys = ["api", "url", "method", "credentials", "withCredentials", "mode", "redirect", "headers", "body", "uploadListener", "referrerPolicy", "cache"]
+    static let expectKeys = ["outcome", "stage", "reason", "preflight", "status", "exposed", "requests", "messages", "fromCache"]
 
     mutating func parseCase(_ node: Node, suite: String) -> Case? {
         guard let map = mapping(node, what: "a case") else { return nil }
@@ -312,13 +312,35 @@ struct Context {
             }
         }
         let verified = f["verified"].flatMap { bool($0, what: "verified") } ?? true
+        let sharedCache = f["cache"].flatMap { parseSharedCache($0) }
         guard errors.count == errorCount, let page, let server else { return nil }
         return Case(id: id, title: title, refs: refs, suite: suite, file: file, location: loc(node), page: page, steps: steps,
-                    server: ScriptedServer(Dictionary(server.map { ($0.key, $0.responses) }, uniquingKeysWith: { a, _ in a })),
-                    serverScript: server, browsers: browsers,
+                    server: ScriptedServer(scripted: Dictionary(server.map { ($0.key, $0.responses) }, uniquingKeysWith: { a, _ in a })),
+                    serverScript: server, sharedCache: sharedCache, browsers: browsers,
                     divergence: f["divergence"].flatMap { string($0, what: "divergence") },
                     verified: verified, verifiedNote: f["verifiedNote"].flatMap { string($0, what: "verifiedNote") },
                     notes: f["notes"].flatMap { string($0, what: "notes") }, isMultiStep: f["steps"] != nil)
+    }
+
+    /// `cache: shared` (a CDN that honours Vary) or `cache: {shared: true, vary: ignore}`.
+    mutating func parseSharedCache(_ node: Node) -> SharedCacheConfig? {
+        if case let .scalar(sc) = node {
+            if sc.string == "shared" { return SharedCacheConfig(honoursVary: true) }
+            error(node, "cache must be 'shared' or a mapping {shared: true, vary: honour|ignore}")
+            return nil
+        }
+        guard let m = mapping(node, what: "cache") else { return nil }
+        let f = fields(m, allowed: ["shared", "vary"], required: ["shared"], what: "cache")
+        guard let s = f["shared"], bool(s, what: "cache.shared") == true else { return nil }
+        var honours = true
+        if let v = f["vary"], let text = string(v, what: "cache.vary") {
+            switch text {
+            case "honour", "honor": honours = true
+            case "ignore": honours = false
+            default: error(v, "cache.vary must be 'honour' or 'ignore'")
+            }
+        }
+        return SharedCacheConfig(honoursVary: honours)
     }
 
     /// A request: the case's `request` with a step's keys laid over it.
@@ -355,6 +377,14 @@ struct Context {
         }
         if let n = merged["headers"], let v = headerLines(n, what: "request headers") { r.headers = v }
         if let n = merged["body"], let v = string(n, what: "body") { r.body = v }
+        if let n = merged["referrerPolicy"], let v = enumValue(n, ReferrerPolicy.self, what: "referrerPolicy") {
+            if r.api == .xhr { error(n, "'referrerPolicy' applies to fetch") }
+            r.referrerPolicy = v
+        }
+        if let n = merged["cache"], let v = enumValue(n, CacheMode.self, what: "cache mode") {
+            if r.api == .xhr { error(n, "'cache' applies to fetch") }
+            r.cache = v
+        }
         if let n = merged["uploadListener"], let v = bool(n, what: "uploadListener") {
             if r.api == .fetch && v { error(n, "'uploadListener' applies to xhr") }
             r.uploadListener = v
@@ -362,9 +392,9 @@ struct Context {
         return parsedURL == nil ? nil : r
     }
 
-    mutating func parseServer(_ node: Node) -> [(key: String, responses: [HTTPResponse])]? {
+    mutating func parseServer(_ node: Node) -> [(key: String, responses: [ScriptedResponse])]? {
         guard let map = mapping(node, what: "server") else { return nil }
-        var out: [(key: String, responses: [HTTPResponse])] = []
+        var out: [(key: String, responses: [ScriptedResponse])] = []
         var seen: Set<String> = []
         for (k, v) in map {
             guard let keyText = string(k, what: "a server key") else { continue }
@@ -375,10 +405,15 @@ struct Context {
             }
             let key = ScriptedServer.key(method: String(parts[0]), url: url)
             if !seen.insert(key).inserted { error(k, "server key '\(keyText)' is scripted twice"); continue }
-            var responses: [HTTPResponse] = []
+            var responses: [ScriptedResponse] = []
             if let list = v.sequence {
                 for item in list { if let r = parseResponse(item) { responses.append(r) } }
                 if responses.isEmpty && list.isEmpty { error(v, "the response list for '\(keyText)' is empty") }
+                // Alternatives: a response without `when:` matches any request, so one after it is unreachable.
+                if responses.contains(where: { $0.when != nil }), let fallback = responses.firstIndex(where: { $0.when == nil }),
+                   fallback < responses.count - 1 {
+                    error(Array(list)[fallback + 1], "this response can never be chosen: the one before it has no 'when:' and answers every request")
+                }
             } else if let r = parseResponse(v) {
                 responses.append(r)
             }
@@ -387,17 +422,54 @@ struct Context {
         return out
     }
 
-    mutating func parseResponse(_ node: Node) -> HTTPResponse? {
+    mutating func parseResponse(_ node: Node) -> ScriptedResponse? {
         guard let m = mapping(node, what: "a scripted response") else { return nil }
-        let f = fields(m, allowed: ["status", "headers", "body"], required: [], what: "a scripted response")
-        var r = HTTPResponse(status: 200)
+        let f = fields(m, allowed: ["status", "headers", "body", "when"], required: [], what: "a scripted response")
+        var status = 200
+        var headers = HeaderList()
+        var body = ""
         if let n = f["status"], let s = int(n, what: "status") {
             if !(100...999).contains(s) { error(n, "status \(s) is not a three-digit HTTP status") }
-            r.status = s
+            status = s
         }
-        if let n = f["headers"], let h = headerLines(n, what: "response headers") { r.headers = HeaderList(h) }
-        if let n = f["body"], let b = string(n, what: "body") { r.body = b }
-        return r
+        if let n = f["headers"], let h = headerLines(n, what: "response headers") {
+            headers = HeaderList(h)
+            // Templates must be well formed: report an unclosed ${ where it is.
+            for (item, header) in zip(n.sequence.map(Array.init) ?? [], h) where header.rawValue.contains("$") {
+                if case let .failure(problem) = HeaderTemplate.parse(header.rawValue) {
+                    var at = loc(item)
+                    let quoted: Bool = { if case let .scalar(sc) = item { return sc.style != .plain } else { return false } }()
+                    let valueStart = header.name.count + 1 + (header.line.hasPrefix(header.name + ": ") ? 1 : 0)
+                    at = SourceLocation(file: at.file, line: at.line, column: at.column + (quoted ? 1 : 0) + valueStart + problem.offset)
+                    errors.append(CorpusError(at, problem.message))
+                }
+            }
+        }
+        if let n = f["body"], let b = string(n, what: "body") { body = b }
+        var condition: ResponseCondition? = nil
+        if let n = f["when"] { condition = parseCondition(n) }
+        return ScriptedResponse(status: status, headers: headers, body: body, when: condition)
+    }
+
+    /// `when: {header: Origin, equals: "https://a.example"}` (or a list), `absent: true`, `present: true`.
+    mutating func parseCondition(_ node: Node) -> ResponseCondition? {
+        guard let m = mapping(node, what: "when") else { return nil }
+        let f = fields(m, allowed: ["header", "equals", "absent", "present"], required: ["header"], what: "when")
+        guard let nameNode = f["header"], let name = string(nameNode, what: "when.header") else { return nil }
+        if !HTTPToken.isToken(name) { error(nameNode, "when.header '\(name)' is not a header name") }
+        let tests = ["equals", "absent", "present"].filter { f[$0] != nil }
+        guard tests.count == 1 else {
+            error(node, "when needs exactly one of 'equals', 'absent: true' or 'present: true'")
+            return nil
+        }
+        if let n = f["equals"] {
+            if n.sequence != nil { return stringList(n, what: "when.equals").map { ResponseCondition(header: name, test: .equals($0)) } }
+            return string(n, what: "when.equals").map { ResponseCondition(header: name, test: .equals([$0])) }
+        }
+        if let n = f["absent"], bool(n, what: "when.absent") == true { return ResponseCondition(header: name, test: .absent) }
+        if let n = f["present"], bool(n, what: "when.present") == true { return ResponseCondition(header: name, test: .present) }
+        error(node, "when: 'absent' and 'present' take the value true")
+        return nil
     }
 
     mutating func parseExpectFields(_ f: [String: Node]) -> ExpectFields {
@@ -417,6 +489,7 @@ struct Context {
             }
         }
         if let n = f["messages"] { e.messages = stringList(n, what: "messages") }
+        if let n = f["fromCache"] { e.fromCache = bool(n, what: "fromCache") }
         return e
     }
 

@@ -32,6 +32,7 @@ public struct ExpectFields: Hashable, Sendable {
     public var exposed: [String]?
     public var requests: [String]?
     public var messages: [String]?
+    public var fromCache: Bool?
 
     public init() {}
 
@@ -49,6 +50,7 @@ public struct ExpectFields: Hashable, Sendable {
         if let v = other.exposed { r.exposed = v }
         if let v = other.requests { r.requests = v }
         if let v = other.messages { r.messages = v }
+        if let v = other.fromCache { r.fromCache = v }
         return r
     }
 }
@@ -92,7 +94,9 @@ public struct Case: Hashable, Sendable {
     public var steps: [Step]
     public var server: ScriptedServer
     /// Scripted responses in file order, as `METHOD URL` → responses (reports show them).
-    public var serverScript: [(key: String, responses: [HTTPResponse])]
+    public var serverScript: [(key: String, responses: [ScriptedResponse])]
+    /// A shared cache (CDN) in front of the server, when the case has `cache:`.
+    public var sharedCache: SharedCacheConfig?
     public var browsers: [Browser]?
     public var divergence: String?
     public var verified: Bool
@@ -105,6 +109,11 @@ public struct Case: Hashable, Sendable {
     public func hash(into h: inout Hasher) { h.combine(id); h.combine(file) }
 
     public func applies(to browser: Browser) -> Bool { browsers?.contains(browser) ?? true }
+}
+
+public struct SharedCacheConfig: Hashable, Sendable {
+    public var honoursVary: Bool
+    public init(honoursVary: Bool) { self.honoursVary = honoursVary }
 }
 
 public struct CaseFile: Sendable {

@@ -51,9 +51,17 @@ public struct Runner {
 
     /// Runs every step of one case in one browser, against one browser state and one server.
     public func run(_ c: Case, browser: Browser) -> [CaseResult] {
+        if let shared = c.sharedCache {
+            var network = SharedCache(base: c.server, honoursVary: shared.honoursVary)
+            return run(c, browser: browser, network: &network) { $0.now = $1 }
+        }
+        var network = c.server
+        return run(c, browser: browser, network: &network) { _, _ in }
+    }
+
+    func run<N: Network>(_ c: Case, browser: Browser, network server: inout N, setClock: (inout N, Double) -> Void) -> [CaseResult] {
         let fetch = Fetch(profile: browser.profile, tracing: tracing)
         var state = BrowserState()
-        var server = c.server
         var out: [CaseResult] = []
         var broken = false
         for (i, step) in c.steps.enumerated() {
@@ -66,6 +74,7 @@ public struct Runner {
             if !c.applies(to: browser) { out.append(make(nil, .skipped, [])); continue }
             if broken { out.append(make(nil, .error, ["an earlier step of this case could not be evaluated"])); continue }
             state.now += step.after
+            setClock(&server, state.now)
             let result = fetch.run(step.request, page: step.page, state: &state, network: &server)
             if let problem = result.caseError {
                 broken = true
@@ -100,6 +109,7 @@ public enum Judge {
             if v != got { d.append("requests: expected [\(v.joined(separator: "; "))], got [\(got.joined(separator: "; "))]") }
         }
         if let v = e.messages, v != r.messages { d.append(messageDifference(expected: v, actual: r.messages)) }
+        if let v = e.fromCache, v != r.fromCache { d.append("fromCache: expected \(v), got \(r.fromCache)") }
         return d
     }
 

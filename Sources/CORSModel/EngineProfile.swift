@@ -60,8 +60,15 @@ public struct EngineProfile: Sendable, Hashable {
     public let preflightStatusBeforeAccessCheck: Bool
     /// Chromium and WebKit parse both ACAM and ACAH before matching; Gecko parses ACAH only after the method matched.
     public let preflightParsesBothListsFirst: Bool
-    /// `Range: bytes=N-[M]` is safelisted (spec, Chromium, WebKit) or not (Gecko).
+    /// `Range: bytes=N-[M]` is safelisted (spec; all three engines observed: s60).
     public let safelistsRange: Bool
+    /// Gecko keys preflight-cache entries by the credentials flag, so an entry stored by a credentialed
+    /// request does not serve an uncredentialed one (nsPreflightCache; observed s61). The spec and
+    /// Chromium/WebKit let a credentialed entry serve both.
+    public let preflightCacheKeyedByCredentials: Bool
+    /// Several different `Location` lines: Chromium (ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION) and Gecko fail;
+    /// WebKit follows the joined value as one URL (observed s69).
+    public let multipleLocationsFail: Bool
     /// fetch#cors-unsafe-request-header-names: the 1024-byte total of safelisted values (Chromium applies it).
     public let safelistedValueTotalLimit: Int?
     /// Extra request headers the engine safelists (Chromium: client hints, `cors.cc`).
@@ -83,7 +90,7 @@ public struct EngineProfile: Sendable, Hashable {
             // lets it through with no console line (docs/engine-observations.md s16).
             wildcardCoversAuthorization: true, warnsWhenWildcardCoversAuthorization: false,
             preflightStatusBeforeAccessCheck: false, preflightParsesBothListsFirst: true,
-            safelistsRange: true, safelistedValueTotalLimit: 1024,
+            safelistsRange: true, preflightCacheKeyedByCredentials: false, multipleLocationsFail: true, safelistedValueTotalLimit: 1024,
             // cors.cc IsCorsSafelistedHeader: client hints (sec-ch-* are forbidden names anyway).
             extraSafelistedRequestHeaders: ["device-memory", "dpr", "width", "viewport-width", "rtt", "downlink", "ect", "save-data"],
             redirectLimit: 20)
@@ -97,7 +104,8 @@ public struct EngineProfile: Sendable, Hashable {
         preflightCacheReplacesResult: false,
         wildcardCoversAuthorization: true, warnsWhenWildcardCoversAuthorization: true,
         preflightStatusBeforeAccessCheck: false, preflightParsesBothListsFirst: false,
-        safelistsRange: false, safelistedValueTotalLimit: nil,
+        // Range is safelisted since Firefox 117 (bug 1733981), observed in 153 (s60).
+        safelistsRange: true, preflightCacheKeyedByCredentials: true, multipleLocationsFail: true, safelistedValueTotalLimit: nil,
         extraSafelistedRequestHeaders: [],
         redirectLimit: 20)
 
@@ -109,7 +117,7 @@ public struct EngineProfile: Sendable, Hashable {
         preflightCacheReplacesResult: true,
         wildcardCoversAuthorization: true, warnsWhenWildcardCoversAuthorization: false,
         preflightStatusBeforeAccessCheck: true, preflightParsesBothListsFirst: true,
-        safelistsRange: true, safelistedValueTotalLimit: nil,
+        safelistsRange: true, preflightCacheKeyedByCredentials: false, multipleLocationsFail: false, safelistedValueTotalLimit: nil,
         extraSafelistedRequestHeaders: [],
         redirectLimit: 20)
 

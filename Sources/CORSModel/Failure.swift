@@ -36,6 +36,7 @@ public enum Reason: String, Sendable, Codable, CaseIterable {
     case bodyWithGetOrHead = "body-with-get-or-head"
     case urlCredentials = "url-credentials"
     case invalidURL = "invalid-url"
+    case onlyIfCachedMode = "only-if-cached-mode"
     case networkFailure = "network-failure"
 
     /// The Fetch Standard anchor that defines the failing rule.
@@ -52,7 +53,7 @@ public enum Reason: String, Sendable, Codable, CaseIterable {
         case .noCORSRedirectMode, .disallowedByMode, .corsDisabledScheme: return "fetch#concept-main-fetch"
         case .forbiddenMethod: return "fetch#forbidden-method"
         case .invalidMethod: return "fetch#concept-method"
-        case .noCORSMethod, .bodyWithGetOrHead, .urlCredentials, .invalidURL: return "fetch#dom-request"
+        case .noCORSMethod, .bodyWithGetOrHead, .urlCredentials, .invalidURL, .onlyIfCachedMode: return "fetch#dom-request"
         case .networkFailure: return "fetch#concept-network-error"
         }
     }

@@ -112,6 +112,9 @@ struct Run {
         if isFetch && mode == .noCORS && !Method.isCORSSafelisted(method) {
             block(Failure(reason: .noCORSMethod, stage: .request, url: request.url)); return finish()
         }
+        if isFetch && request.cache == .onlyIfCached && mode != .sameOrigin {
+            block(Failure(reason: .onlyIfCachedMode, stage: .request, url: request.url)); return finish()
+        }
         var body = request.body
         if body != nil && (method == "GET" || method == "HEAD") {
             if isFetch { block(Failure(reason: .bodyWithGetOrHead, stage: .request, url: request.url)); return finish() }
@@ -192,7 +195,7 @@ struct Run {
                 wire.append(name: "Origin", value: origin)
             }
             let actual = HTTPRequest(method: method, url: currentURL, headers: wire, body: body)
-            guard let response = send(actual, network: &network) else { return finish() }
+            guard let response = sendThroughHTTPCache(actual, cacheMode: isFetch ? request.cache : .default, state: &state, network: &network) else { return finish() }
 
             // fetch#concept-http-fetch: the CORS check runs on every response while tainting is cors,
             // redirect responses included.
@@ -230,9 +233,11 @@ struct Run {
                 // fetch#concept-response-location-url: Location is a single value; several different
                 // Location lines fail (Chromium: ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION).
                 let locations = Set(response.headers.headers.filter { $0.lowercasedName == "location" }.map(\.value))
-                guard locations.count == 1, let target = WebURL.parse(locations.first!, base: currentURL) else {
+                let locationValue = locations.count == 1 || !profile.multipleLocationsFail ? location : nil
+                guard let locationValue, let target = WebURL.parse(locationValue, base: currentURL) else {
                     var f = Failure(reason: .redirectLocationInvalid, stage: .redirect, url: currentURL)
                     f.location = location
+                    if locations.count > 1 { f.detail = "multiple-locations" }
                     block(f); return finish()
                 }
                 var f = Failure(reason: .tooManyRedirects, stage: .redirect, url: currentURL)
@@ -294,10 +299,12 @@ struct Run {
         let cache = state.preflightCache
         let cacheable = profile.preflightCacheMaxURLLength.map { url.serialized.utf8.count < $0 } ?? true
         let methodCovered = (Method.isCORSSafelisted(method) && !useCORSPreflight)
-            || cache.matchesMethod(origin: requestOrigin, url: url, method: method, includeCredentials: include, now: state.now)
+            || cache.matchesMethod(origin: requestOrigin, url: url, method: method, includeCredentials: include, now: state.now,
+                                   keyedByCredentials: profile.preflightCacheKeyedByCredentials)
         let uncoveredHeaders = unsafeNames.filter {
             !cache.matchesHeader(origin: requestOrigin, url: url, name: $0, includeCredentials: include, now: state.now,
-                                 wildcardCoversAuthorization: profile.wildcardCoversAuthorization)
+                                 wildcardCoversAuthorization: profile.wildcardCoversAuthorization,
+                                 keyedByCredentials: profile.preflightCacheKeyedByCredentials)
         }
         if methodCovered && uncoveredHeaders.isEmpty {
             note("fetch#concept-cache-match", "The preflight cache covers \(method)\(unsafeNames.isEmpty ? "" : " and " + unsafeNames.joined(separator: ", ")): no preflight sent.")
@@ -403,11 +410,65 @@ struct Run {
     func originHeader(tainting: ResponseFilter.Tainting, method: String, mode: RequestMode, url: WebURL, serializedOrigin: String) -> String? {
         if tainting == .cors { return serializedOrigin }
         if method == "GET" || method == "HEAD" { return nil }
-        if mode != .cors, page.scheme == "https", url.scheme != "https" {
-            // Default referrer policy strict-origin-when-cross-origin: a downgrade sends `null`.
-            return "null"
+        if mode != .cors {
+            switch request.api == .fetch ? request.referrerPolicy : .strictOriginWhenCrossOrigin {
+            case .noReferrer:
+                return "null"
+            case .noReferrerWhenDowngrade, .strictOrigin, .strictOriginWhenCrossOrigin:
+                if page.scheme == "https" && url.scheme != "https" { return "null" }
+            case .sameOrigin:
+                if url.origin != page { return "null" }
+            case .origin, .originWhenCrossOrigin, .unsafeURL:
+                break
+            }
         }
-        return pageSerialized
+        return serializedOrigin
+    }
+
+    /// fetch#http-network-or-cache-fetch with the browser's HTTP cache: a fresh stored response is
+    /// used without the network; a stale one with validators is revalidated and a 304 merged into it.
+    mutating func sendThroughHTTPCache<N: Network>(_ req: HTTPRequest, cacheMode: CacheMode, state: inout BrowserState, network: inout N) -> HTTPResponse? {
+        guard req.method == "GET", cacheMode != .noStore else { return send(req, network: &network) }
+        // Most evaluations never touch the cache: skip computing the partition until it matters.
+        if state.httpCache.isEmpty && cacheMode != .onlyIfCached {
+            guard let response = send(req, network: &network) else { return nil }
+            if response.headers.contains("cache-control") || response.headers.contains("etag") || response.headers.contains("last-modified") {
+                state.httpCache.store(partition: page.siteKey, url: req.url, request: req.headers, response: response, now: state.now, shared: false)
+            }
+            return response
+        }
+        let partition = page.siteKey
+        if cacheMode != .reload, let stored = state.httpCache.lookup(partition: partition, url: req.url, request: req.headers) {
+            let fresh = state.now - stored.storedAt < stored.freshFor
+            if (fresh && cacheMode == .default) || cacheMode == .forceCache || cacheMode == .onlyIfCached {
+                result.fromCache = true
+                note("fetch#http-network-or-cache-fetch", "Stored response (\(stored.response.status), \(Int(state.now - stored.storedAt)) s old) reused from the HTTP cache: no request sent.")
+                return stored.response
+            }
+            let etag = stored.response.headers.get("etag"), modified = stored.response.headers.get("last-modified")
+            if etag != nil || modified != nil {
+                var conditional = req
+                if let etag { conditional.headers.append(name: "If-None-Match", value: etag) }
+                if let modified { conditional.headers.append(name: "If-Modified-Since", value: modified) }
+                guard let response = send(conditional, network: &network) else { return nil }
+                if response.status == 304 {
+                    let merged = HTTPCache.merge(stored.response, with: response)
+                    note("fetch#http-network-or-cache-fetch", "304: the new headers are merged into the stored response, which the CORS check then sees.")
+                    state.httpCache.store(partition: partition, url: req.url, request: req.headers, response: merged, now: state.now, shared: false)
+                    return merged
+                }
+                state.httpCache.store(partition: partition, url: req.url, request: req.headers, response: response, now: state.now, shared: false)
+                return response
+            }
+        }
+        if cacheMode == .onlyIfCached {
+            // fetch#http-network-or-cache-fetch: only-if-cached without a stored response is a network error.
+            block(Failure(reason: .networkFailure, stage: .actual, url: req.url))
+            return nil
+        }
+        guard let response = send(req, network: &network) else { return nil }
+        state.httpCache.store(partition: partition, url: req.url, request: req.headers, response: response, now: state.now, shared: false)
+        return response
     }
 
     func preflightWhy(method: String, unsafe: [String], upload: Bool) -> String {
@@ -428,8 +489,12 @@ struct Run {
             return
         }
         if let failure = result.failure {
-            result.messages += Messages.lines(for: failure, profile: profile, api: request.api, pageOrigin: pageSerialized,
-                                              firstURL: firstURL, requestOrigin: tainted ? "null" : pageSerialized)
+            if let lines = Messages.lines(for: failure, profile: profile, api: request.api, pageOrigin: pageSerialized,
+                                          firstURL: firstURL, requestOrigin: tainted ? "null" : pageSerialized) {
+                result.messages += lines
+            } else {
+                result.messagesModelled = false
+            }
         }
     }
 }

@@ -32,8 +32,12 @@ public struct FetchResult: Sendable, Hashable {
     public var responses: [HTTPResponse]
     /// The console lines the browser prints, verbatim.
     public var messages: [String]
+    /// False when the engine's lines for this failure are not modelled (docs/MESSAGES.md lists them).
+    public var messagesModelled: Bool = true
     /// Steps of the algorithm with spec anchors (only filled when tracing).
     public var trace: [TraceStep]
+    /// The final response came from the browser's HTTP cache without contacting the server.
+    public var fromCache: Bool = false
     /// Set when the evaluation could not complete because the case is incomplete (an unscripted request).
     public var caseError: String?
 

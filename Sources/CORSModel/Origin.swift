@@ -30,6 +30,12 @@ public enum Origin: Hashable, Sendable, CustomStringConvertible {
         return origin.isOpaque ? nil : origin
     }
 
+    /// The site as a cache partition key: scheme and registrable domain (`null` for an opaque origin).
+    public var siteKey: String {
+        if case let .tuple(scheme, host, _) = self { return scheme + "://" + Site.registrableDomain(of: host) }
+        return "null"
+    }
+
     /// html#same-origin
     public func isSameOrigin(_ other: Origin) -> Bool { self == other }
 

@@ -24,9 +24,9 @@ public struct PreflightCache: Sendable, Hashable {
 
     /// fetch#concept-cache-match-method. A `*` entry matches only uncredentialed requests: engines
     /// never let a cached `*` serve a credentialed request (fetch-rules.md rule 52 observation).
-    public func matchesMethod(origin: String, url: WebURL, method: String, includeCredentials: Bool, now: Double) -> Bool {
+    public func matchesMethod(origin: String, url: WebURL, method: String, includeCredentials: Bool, now: Double, keyedByCredentials: Bool = false) -> Bool {
         guard let items = entries[PreflightCache.key(origin: origin, url: url)] else { return false }
-        for item in items where item.expiry > now && (item.credentials || !includeCredentials) {
+        for item in items where item.expiry > now && (keyedByCredentials ? item.credentials == includeCredentials : (item.credentials || !includeCredentials)) {
             if let m = item.method, m == method || (m == "*" && !includeCredentials) { return true }
         }
         return false
@@ -34,9 +34,9 @@ public struct PreflightCache: Sendable, Hashable {
 
     /// fetch#concept-cache-match-header: case-insensitive; `*` never matches `Authorization`
     /// unless the engine lets the wildcard cover it.
-    public func matchesHeader(origin: String, url: WebURL, name: String, includeCredentials: Bool, now: Double, wildcardCoversAuthorization: Bool) -> Bool {
+    public func matchesHeader(origin: String, url: WebURL, name: String, includeCredentials: Bool, now: Double, wildcardCoversAuthorization: Bool, keyedByCredentials: Bool = false) -> Bool {
         guard let items = entries[PreflightCache.key(origin: origin, url: url)] else { return false }
-        for item in items where item.expiry > now && (item.credentials || !includeCredentials) {
+        for item in items where item.expiry > now && (keyedByCredentials ? item.credentials == includeCredentials : (item.credentials || !includeCredentials)) {
             guard let h = item.headerName else { continue }
             if h == name { return true }
             if h == "*" && !includeCredentials && (name != "authorization" || wildcardCoversAuthorization) { return true }

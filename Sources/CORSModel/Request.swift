@@ -17,6 +17,13 @@ public enum RedirectMode: String, Sendable, Codable, CaseIterable {
     case follow, error, manual
 }
 
+/// referrer-policy: only decides, here, when a non-CORS request's `Origin` is `null` (fetch#append-a-request-origin-header).
+public enum ReferrerPolicy: String, Sendable, Codable, CaseIterable {
+    case noReferrer = "no-referrer", noReferrerWhenDowngrade = "no-referrer-when-downgrade", sameOrigin = "same-origin",
+         origin, strictOrigin = "strict-origin", originWhenCrossOrigin = "origin-when-cross-origin",
+         strictOriginWhenCrossOrigin = "strict-origin-when-cross-origin", unsafeURL = "unsafe-url"
+}
+
 /// What the page's script asks for: `fetch(url, init)` or an `XMLHttpRequest`.
 public struct ScriptRequest: Sendable, Hashable {
     public var api: API
@@ -31,6 +38,10 @@ public struct ScriptRequest: Sendable, Hashable {
     public var body: String?
     /// XHR: an event listener on `xhr.upload` sets the use-CORS-preflight flag.
     public var uploadListener: Bool
+    /// fetch `referrerPolicy` (default: the document's, strict-origin-when-cross-origin).
+    public var referrerPolicy: ReferrerPolicy = .strictOriginWhenCrossOrigin
+    /// fetch `cache`.
+    public var cache: CacheMode = .default
 
     public init(api: API = .fetch, url: WebURL, method: String = "GET", headers: [Header] = [],
                 credentials: CredentialsMode = .sameOrigin, withCredentials: Bool = false,
@@ -51,6 +62,7 @@ public struct BrowserState: Sendable, Hashable {
     /// Seconds since the state was created.
     public var now: Double = 0
     public var preflightCache = PreflightCache()
+    public var httpCache = HTTPCache()
 
     public init() {}
 }

@@ -14,22 +14,35 @@ OUT_DIR = os.path.abspath(os.path.join(HERE, "..", "..", "docs", "engine-observa
 
 
 def select(argv):
+    """Scenario ids from argv; none = all round-1 scenarios; `--round2` = all round-2 scenarios."""
     ids = [a for a in argv if not a.startswith("-")]
+    if not ids and "--round2" in argv:
+        return list(SC.ROUND2.keys())
     return ids or list(SC.SCENARIOS.keys())
+
+
+def table_for(ids):
+    """(table, json name prefix): round-2 ids go to round2-<engine>.json, the rest to <engine>.json."""
+    if ids and all(i in SC.ROUND2 for i in ids):
+        return SC.ROUND2, "round2-"
+    if any(i in SC.ROUND2 for i in ids):
+        raise SystemExit("do not mix round-1 and round-2 scenario ids in one run")
+    return SC.SCENARIOS, ""
 
 
 def run_all(engine, version, run_one, ids, run_tag, settle=1.0, report_timeout=20.0, out_name=None):
     """run_one(key, url) -> dict(console=[...], extra={...}); called once per scenario."""
     server.start()
-    out_path = os.path.join(OUT_DIR, (out_name or engine) + ".json")
+    table, prefix = table_for(ids)
+    out_path = os.path.join(OUT_DIR, (out_name or (prefix + engine)) + ".json")
     os.makedirs(OUT_DIR, exist_ok=True)
     doc = {"engine": engine, "version": version, "run": run_tag,
            "page_origin": server.origins()["P"], "api_origins": {k: server.origins()[k] for k in "ABC"},
            "scenarios": {}}
-    if os.path.exists(out_path) and len(ids) < len(SC.SCENARIOS):
+    if os.path.exists(out_path) and len(ids) < len(table):
         try:
             old = json.load(open(out_path))
-            if old.get("version") == version:
+            if old.get("version", {}).get("--version") == version.get("--version"):
                 doc["scenarios"] = old.get("scenarios", {})
         except Exception:
             pass
@@ -40,7 +53,7 @@ def run_all(engine, version, run_one, ids, run_tag, settle=1.0, report_timeout=2
         cap = run_one(key, url, lambda: server.wait_report(key, report_timeout), settle)
         dt = time.time() - t0
         rec = {
-            "desc": SC.SCENARIOS[sid]["desc"],
+            "desc": table[sid]["desc"],
             "key": key,
             "page_url": url,
             "seconds": round(dt, 2),

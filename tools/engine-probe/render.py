@@ -35,7 +35,32 @@ def hdr(req, name):
     return vals[0] if vals else None
 
 
-def render_engine(sid, eng, rec):
+FIELDS = (("origin", "Origin"), ("access-control-request-method", "ACRM"),
+          ("access-control-request-headers", "ACRH"), ("content-type", "Content-Type"),
+          ("authorization", "Authorization"))
+ROUND2_FIELDS = (("range", "Range"), ("cookie", "Cookie"))
+
+
+def script_line(s, label=""):
+    if s.get("api") == "xhr":
+        t = "XHR events %s, status %s" % (" → ".join(s.get("events", [])), s.get("status"))
+        if s.get("uploadEvents"):
+            t += ", upload events %s" % " → ".join(s["uploadEvents"])
+        if s.get("outcome") == "threw":
+            t += ", threw %s" % json.dumps(s.get("errorString"), ensure_ascii=False)
+        return label + t
+    if s.get("outcome") == "resolved":
+        t = "resolved, status %s, type %s, url %s, redirected %s; readable headers: %s" % (
+            s.get("status"), s.get("type"), s.get("url"), s.get("redirected"),
+            ", ".join("%s: %s" % (k, v) for k, v in s.get("headers", [])) or "(none)")
+        gets = {k[4:]: v for k, v in s.items() if k.startswith("get:")}
+        if gets:
+            t += "; headers.get(): " + json.dumps(gets)
+        return label + t
+    return label + "%s, `%s`" % (s.get("outcome"), s.get("errorString"))
+
+
+def render_engine(sid, eng, rec, round2=False):
     out = []
     s = rec.get("script") or {}
     out.append("**%s** (%.1f s)" % (eng, rec.get("seconds", 0)))
@@ -64,7 +89,13 @@ def render_engine(sid, eng, rec):
             out.append("- stdout capture (`enable-write-console-messages-to-stdout`): same lines minus the `network` one(s)")
         else:
             out.append("- stdout capture differs: " + json.dumps(st, ensure_ascii=False))
-    if s.get("api") == "xhr":
+    if s.get("api") == "steps":
+        out.append("- script (steps, one page, in order):")
+        for st in s.get("steps", []):
+            out.append("  - " + script_line(st, label="`%s` at %s ms: " % (st.get("label"), st.get("at_ms"))))
+    elif s.get("api") == "xhr" and round2:
+        out.append("- script: " + script_line(s))
+    elif s.get("api") == "xhr":
         out.append("- script: XHR events %s, status %s, readyState %s, getAllResponseHeaders %s"
                    % (" → ".join(s.get("events", [])), s.get("status"), s.get("readyState"),
                       json.dumps(s.get("allHeaders"))))
@@ -87,15 +118,15 @@ def render_engine(sid, eng, rec):
         out.append("- server received: *(nothing)*")
     else:
         out.append("- server received:")
+        fields = FIELDS + (ROUND2_FIELDS if round2 else ())
         for r in reqs:
             extra = []
-            for name, short in (("origin", "Origin"), ("access-control-request-method", "ACRM"),
-                                ("access-control-request-headers", "ACRH"), ("content-type", "Content-Type"),
-                                ("authorization", "Authorization")):
+            for name, short in fields:
                 v = hdr(r, name)
                 if v is not None:
                     extra.append("%s: `%s`" % (short, v))
-            out.append("  - :%d `%s %s` %s" % (r["port"], r["method"], r["path"], " ".join(extra)))
+            when = ("+%.2f s " % (r["t"] - reqs[0]["t"])) if round2 else ""
+            out.append("  - %s:%d `%s %s` %s" % (when, r["port"], r["method"], r["path"], " ".join(extra)))
     if rec.get("cdp_issues"):
         kinds = []
         for i in rec["cdp_issues"]:
@@ -119,6 +150,7 @@ def main():
         if os.path.exists(p):
             data[e] = json.load(open(p))
     head = ""
+    txt = ""
     if os.path.exists(MD):
         txt = open(MD).read()
         head = txt.split(MARKER)[0]
@@ -141,7 +173,56 @@ def main():
             rec = d["scenarios"].get(sid)
             if rec:
                 out.extend(render_engine(sid, e, rec))
+    out.extend(render_round2(txt if os.path.exists(MD) else ""))
     open(MD, "w").write(head + "\n".join(out) + "\n")
+
+
+R2_KEEP = "<!-- round 2 hand-written summary: kept as is by render.py -->"
+R2_MARKER = "<!-- round 2 generated below by tools/engine-probe/render.py; do not edit by hand -->"
+
+
+def scripted(resp):
+    out = []
+    for hop, spec in resp.items():
+        for meth, r in spec.items():
+            out.append("- scripted `%s %s` → %d %s" % (meth, hop, r[0], " | ".join("`%s`" % ln for ln in r[1])))
+    return out
+
+
+def render_round2(old_md):
+    data = {}
+    for e in ENGINES:
+        p = os.path.join(DOCS, "engine-observations", "round2-" + e + ".json")
+        if os.path.exists(p):
+            data[e] = json.load(open(p))
+    if not data:
+        return []
+    summary = "\n*(summary to be written)*\n"
+    if R2_KEEP in old_md and R2_MARKER in old_md:
+        summary = old_md.split(R2_KEEP, 1)[1].split(R2_MARKER, 1)[0]
+    out = ["", "## Round 2: disputed expectations", "", R2_KEEP + summary.rstrip("\n") + "\n", R2_MARKER, ""]
+    out.append("### Round 2 per-scenario observations")
+    out.append("")
+    out.append("Raw: `docs/engine-observations/round2-{%s}.json`. " % ",".join(data) +
+               "Engines: " + "; ".join("%s = `%s`" % (e, d["version"].get("--version")) for e, d in data.items()) +
+               ". Request times are seconds after the first request of the scenario.")
+    out.append("")
+    for sid, sc in SC.ROUND2.items():
+        out.append("#### %s — %s" % (sid, sc["desc"]))
+        out.append("")
+        out.extend(scripted(sc.get("resp", {})))
+        req = sc["req"]
+        if req.get("api") == "steps":
+            for st in req["steps"]:
+                out.append("- step `%s` (not before %d ms): `%s`" % (st["label"], st["at_ms"], json.dumps(st["req"])))
+        else:
+            out.append("- request: `%s`" % json.dumps(req))
+        out.append("")
+        for e, d in data.items():
+            rec = d["scenarios"].get(sid)
+            if rec:
+                out.extend(render_engine(sid, e, rec, round2=True))
+    return out
 
 
 if __name__ == "__main__":

@@ -20,9 +20,18 @@ def f(url="{A}{K}/r", **init):
     return {"api": "fetch", "url": url, "init": init}
 
 
-def x(url="{A}{K}/r", method="GET", withCredentials=False, headers=None, body=None):
-    return {"api": "xhr", "url": url, "method": method, "withCredentials": withCredentials,
-            "headers": headers or {}, "body": body}
+def x(url="{A}{K}/r", method="GET", withCredentials=False, headers=None, body=None, uploadListener=False):
+    r = {"api": "xhr", "url": url, "method": method, "withCredentials": withCredentials,
+         "headers": headers or {}, "body": body}
+    if uploadListener:
+        r["uploadListener"] = uploadListener  # True: xhr.upload.onprogress; "add": addEventListener
+    return r
+
+
+def steps(*items):
+    """Several requests made one after another by the same page. items: (label, at_ms, req);
+    step n starts when step n-1 has settled AND at least at_ms after the first step started."""
+    return {"api": "steps", "steps": [dict(label=l, at_ms=t, req=r) for (l, t, r) in items]}
 
 
 def loop(method, q):
@@ -216,6 +225,132 @@ SCENARIOS = {
                       "final": {"GET": ok()}}),
 }
 
+# ---------------------------------------------------------------------------------------------
+# Round 2: disputed expectations. Kept in a separate table (own JSON: round2-<engine>.json).
+# Response specs may use the key "OPTIONS:<ACRM>" to answer a preflight by its requested method.
+
+ACAO_P_CRED = [ACAO_P, "Access-Control-Allow-Credentials: true"]
+SETCOOKIE = ("cookie", 0, f("{A}{K}/setcookie", credentials="include"))
+SETCOOKIE_RESP = {"GET": ok(*ACAO_P_CRED, "Set-Cookie: pc=1; Path=/; SameSite=None; Secure",
+                            "Set-Cookie: lc=1; Path=/")}
+
+
+def ranged(v):
+    return dict(req=dict(f(headers={"Range": v}), get=["content-range", "content-type", "content-length"]),
+                resp={"r": {"OPTIONS": (204, [ACAO_STAR, "Access-Control-Allow-Headers: Range"]),
+                            "GET": (206, [CT, ACAO_STAR, "Content-Range: bytes 0-1/2"], "ok")}})
+
+
+def put_cache(max_age_line, *at):
+    pre = [ACAO_STAR, "Access-Control-Allow-Methods: PUT"] + ([max_age_line] if max_age_line else [])
+    return dict(req=steps(*[("PUT #%d" % (i + 1), t, f(method="PUT")) for i, t in enumerate(at)]),
+                resp={"r": {"OPTIONS": (204, pre), "PUT": ok(ACAO_STAR)}})
+
+
+CRED_PUT_RESP = {"setcookie": SETCOOKIE_RESP,
+                 "r": {"OPTIONS": (204, ACAO_P_CRED + ["Access-Control-Allow-Methods: PUT",
+                                                       "Access-Control-Max-Age: 60"]),
+                       "PUT": ok(*ACAO_P_CRED)}}
+REDIR_B = {"r": {"GET": (302, ["Location: {B}{K}/final", ACAO_STAR], "")},
+           "final": {"GET": ok(ACAO_STAR)}}
+
+ROUND2 = {
+    "s60": dict(desc="fetch GET with Range: bytes=0- ; 206 ACAO * (preflight would get ACAO *, ACAH Range)",
+                **ranged("bytes=0-")),
+    "s60b": dict(desc="as s60 with Range: bytes=-5 (suffix range)", **ranged("bytes=-5")),
+    "s60c": dict(desc="as s60 with Range: bytes=0-10", **ranged("bytes=0-10")),
+    "s61": dict(desc="preflight cache vs credentials: [cookie GET], PUT include (preflight ACAO P, ACAC true, "
+                     "ACAM PUT, Max-Age 60), then PUT omit 0.5 s later",
+                req=steps(SETCOOKIE, ("PUT include", 0, f(method="PUT", credentials="include")),
+                          ("PUT omit", 500, f(method="PUT", credentials="omit"))),
+                resp=CRED_PUT_RESP),
+    "s61b": dict(desc="as s61, reverse order: PUT omit first, then PUT include",
+                 req=steps(SETCOOKIE, ("PUT omit", 0, f(method="PUT", credentials="omit")),
+                           ("PUT include", 500, f(method="PUT", credentials="include"))),
+                 resp=CRED_PUT_RESP),
+    "s61c": dict(desc="as s61 with the second request credentials 'same-origin'",
+                 req=steps(SETCOOKIE, ("PUT include", 0, f(method="PUT", credentials="include")),
+                           ("PUT same-origin", 500, f(method="PUT", credentials="same-origin"))),
+                 resp=CRED_PUT_RESP),
+    "s61d": dict(desc="control for s61: PUT include, then PUT include again 0.5 s later",
+                 req=steps(SETCOOKIE, ("PUT include", 0, f(method="PUT", credentials="include")),
+                           ("PUT include again", 500, f(method="PUT", credentials="include"))),
+                 resp=CRED_PUT_RESP),
+    # extra controls for Firefox, whose cache hits were not reproducible across runs (see the doc)
+    "s61e": dict(desc="PUT include, PUT include 0.3 s later (no cookie step)",
+                 req=steps(("PUT include", 0, f(method="PUT", credentials="include")),
+                           ("PUT include again", 300, f(method="PUT", credentials="include"))),
+                 resp=CRED_PUT_RESP),
+    "s61f": dict(desc="PUT omit, PUT omit 0.5 s later (no cookie step)",
+                 req=steps(("PUT omit", 0, f(method="PUT", credentials="omit")),
+                           ("PUT omit again", 500, f(method="PUT", credentials="omit"))),
+                 resp=CRED_PUT_RESP),
+    "s61g": dict(desc="PUT include, PUT include 0.5 s later (no cookie step)",
+                 req=steps(("PUT include", 0, f(method="PUT", credentials="include")),
+                           ("PUT include again", 500, f(method="PUT", credentials="include"))),
+                 resp=CRED_PUT_RESP),
+    "s61h": dict(desc="PUT include, PUT omit 0.5 s later (no cookie step)",
+                 req=steps(("PUT include", 0, f(method="PUT", credentials="include")),
+                           ("PUT omit", 500, f(method="PUT", credentials="omit"))),
+                 resp=CRED_PUT_RESP),
+    "s61i": dict(desc="[cookie GET], PUT include at 0, 0.5 s, 1 s",
+                 req=steps(SETCOOKIE, ("PUT include", 0, f(method="PUT", credentials="include")),
+                           ("PUT include 2", 500, f(method="PUT", credentials="include")),
+                           ("PUT include 3", 1000, f(method="PUT", credentials="include"))),
+                 resp=CRED_PUT_RESP),
+    "s62": dict(desc="fetch mode same-origin to the page's own origin, which 302s (ACAO *) to A (ACAO *)",
+                req=f("{P}{K}/r", mode="same-origin"),
+                resp={"r": {"GET": (302, ["Location: {A}{K}/final", ACAO_STAR], "")},
+                      "final": {"GET": ok(ACAO_STAR)}}),
+    "s63": dict(desc="fetch GET include; ACAO exact; two 'Access-Control-Allow-Credentials: true' lines",
+                req=f(credentials="include"),
+                resp={"r": {"GET": ok(ACAO_P, "Access-Control-Allow-Credentials: true",
+                                      "Access-Control-Allow-Credentials: true")}}),
+    "s64": dict(desc="XHR POST body 'x' with xhr.upload.onprogress set before send(); preflight ACAO * only; actual ACAO *",
+                req=x(method="POST", body="x", uploadListener=True),
+                resp={"r": {"OPTIONS": (204, [ACAO_STAR]), "POST": ok(ACAO_STAR)}}),
+    "s64c": dict(desc="as s64 but upload listeners added with xhr.upload.addEventListener (loadstart, progress, load, loadend)",
+                 req=x(method="POST", body="x", uploadListener="add"),
+                 resp={"r": {"OPTIONS": (204, [ACAO_STAR]), "POST": ok(ACAO_STAR)}}),
+    "s64b": dict(desc="control for s64: same XHR POST without the upload listener",
+                 req=x(method="POST", body="x"),
+                 resp={"r": {"OPTIONS": (204, [ACAO_STAR]), "POST": ok(ACAO_STAR)}}),
+    "s65": dict(desc="fetch redirect:'manual' to A; A 302 (ACAO *) Location B", req=f(redirect="manual"),
+                resp=REDIR_B),
+    "s66": dict(desc="fetch mode:'no-cors' redirect:'manual' to A; A 302 (ACAO *) Location B",
+                req=f(mode="no-cors", redirect="manual"), resp=REDIR_B),
+    "s67": dict(desc="fetch GET; ACAO '<page origin> http://a.example' (space-separated, one line)", req=f(),
+                resp={"r": {"GET": ok("Access-Control-Allow-Origin: {P} http://a.example")}}),
+    "s68": dict(desc="preflight cache: PUT (ACAO *, ACAM PUT, Max-Age 2) at 0 s, 1 s, 3.5 s",
+                **put_cache("Access-Control-Max-Age: 2", 0, 1000, 3500)),
+    "s68b": dict(desc="preflight cache: Max-Age -1; PUT twice back to back", **put_cache("Access-Control-Max-Age: -1", 0, 0)),
+    "s68c": dict(desc="preflight cache: no Max-Age; PUT at 0 s, 1 s, 6.5 s", **put_cache(None, 0, 1000, 6500)),
+    "s68d": dict(desc="preflight cache: Max-Age abc; PUT at 0 s, 1 s, 6.5 s",
+                 **put_cache("Access-Control-Max-Age: abc", 0, 1000, 6500)),
+    "s68e": dict(desc="preflight cache: Max-Age 2; PUT every 0.3 s from 0 to 2.1 s, then at 2.7 s",
+                 **put_cache("Access-Control-Max-Age: 2", 0, 300, 600, 900, 1200, 1500, 1800, 2100, 2700)),
+    "s68f": dict(desc="preflight cache: Max-Age 2; PUT at 0 s, 1 s", **put_cache("Access-Control-Max-Age: 2", 0, 1000)),
+    "s68g": dict(desc="preflight cache: Max-Age 2; PUT at 0 s, 0.7 s", **put_cache("Access-Control-Max-Age: 2", 0, 700)),
+    "s68h": dict(desc="preflight cache: Max-Age 10; PUT at 0 s, 1 s, 2 s", **put_cache("Access-Control-Max-Age: 10", 0, 1000, 2000)),
+    "s68i": dict(desc="preflight cache: Max-Age 3; PUT at 0 s, 1 s, 2 s", **put_cache("Access-Control-Max-Age: 3", 0, 1000, 2000)),
+    "s69": dict(desc="fetch GET; A 302 with two different Location lines (B, then C), ACAO *", req=f(),
+                resp={"r": {"GET": (302, ["Location: {B}{K}/one", "Location: {C}{K}/two", ACAO_STAR], "")},
+                      "one": {"GET": ok(ACAO_STAR)}, "two": {"GET": ok(ACAO_STAR)},
+                      # WebKit joins the two values and follows '{B}{K}/one, {C}{K}/two' as one URL:
+                      "one,%20http:": {"GET": ok(ACAO_STAR)}}),
+    "s70": dict(desc="preflight cache per method: PUT (ACAM PUT, Max-Age 60), DELETE (ACAM DELETE, Max-Age 60), "
+                     "PUT again, DELETE again",
+                req=steps(("PUT", 0, f(method="PUT")), ("DELETE", 300, f(method="DELETE")),
+                          ("PUT again", 600, f(method="PUT")), ("DELETE again", 900, f(method="DELETE"))),
+                resp={"r": {"OPTIONS:PUT": (204, [ACAO_STAR, "Access-Control-Allow-Methods: PUT",
+                                                  "Access-Control-Max-Age: 60"]),
+                            "OPTIONS:DELETE": (204, [ACAO_STAR, "Access-Control-Allow-Methods: DELETE",
+                                                     "Access-Control-Max-Age: 60"]),
+                            "PUT": ok(ACAO_STAR), "DELETE": ok(ACAO_STAR)}}),
+}
+
+ALL = dict(SCENARIOS, **ROUND2)
+
 PAGE = """<!doctype html><meta charset=utf-8><title>probe %(KEY)s</title>
 <link rel=icon href="data:,">
 <body><pre id=out></pre><script>
@@ -242,6 +377,12 @@ function doXhr(r) {
       }
     };
     for (const ev of ['load', 'error', 'abort', 'timeout', 'loadend']) xhr.addEventListener(ev, () => fin(ev));
+    const onUp = (e) => { out.uploadEvents = (out.uploadEvents || []).concat([e.type]); };
+    if (r.uploadListener === 'add') {
+      for (const t of ['loadstart', 'progress', 'load', 'loadend']) xhr.upload.addEventListener(t, onUp);
+    } else if (r.uploadListener) {
+      xhr.upload.onprogress = onUp;
+    }
     try {
       xhr.open(r.method, r.url, true);
       xhr.withCredentials = r.withCredentials;
@@ -254,26 +395,45 @@ function doXhr(r) {
     }
   });
 }
-async function run() {
-  let out = {api: REQ.api};
+async function one(R) {
+  let out = {api: R.api};
   const t0 = performance.now();
+  out.t_start = Math.round(t0);
   try {
-    if (REQ.api === 'fetch') {
-      const res = await fetch(REQ.url, REQ.init);
+    if (R.api === 'fetch') {
+      const res = await fetch(R.url, R.init);
       out.outcome = 'resolved';
       out.status = res.status; out.statusText = res.statusText; out.type = res.type;
       out.url = res.url; out.redirected = res.redirected;
       out.headers = []; res.headers.forEach((v, k) => out.headers.push([k, v]));
-      for (const h of (REQ.get || [])) out['get:' + h] = res.headers.get(h);
+      for (const h of (R.get || [])) out['get:' + h] = res.headers.get(h);
       try { out.body = await res.text(); } catch (e) { out.bodyError = String(e); }
     } else {
-      out = Object.assign(out, await doXhr(REQ));
+      out = Object.assign(out, await doXhr(R));
     }
   } catch (e) {
     out.outcome = 'rejected';
     out.errorName = e && e.name; out.errorMessage = e && e.message; out.errorString = String(e);
   }
   out.ms = Math.round(performance.now() - t0);
+  return out;
+}
+async function run() {
+  let out;
+  if (REQ.api === 'steps') {
+    out = {api: 'steps', steps: []};
+    const t0 = performance.now();
+    for (const st of REQ.steps) {
+      const wait = t0 + st.at_ms - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const o = await one(st.req);
+      o.label = st.label; o.at_ms = Math.round(performance.now() - t0 - o.ms);
+      out.steps.push(o);
+    }
+    out.outcome = out.steps.map((o) => o.outcome).join(' / ');
+  } else {
+    out = await one(REQ);
+  }
   out.userAgent = navigator.userAgent;
   await report(out);
 }
@@ -283,6 +443,6 @@ run();
 
 
 def page_html(sid, key, subst):
-    req = SCENARIOS[sid]["req"]
+    req = ALL[sid]["req"]
     reqj = subst(json.dumps(req), key)
     return PAGE % {"KEY": key, "KEYJ": json.dumps(key), "REQ": reqj}

@@ -125,17 +125,20 @@ class Handler(BaseHTTPRequestHandler):
             key, hop = parts[2], parts[3]
             self._record(key, body)
             sid = key.split(".", 1)[1]
-            spec = SC.SCENARIOS.get(sid, {}).get("resp", {})
+            spec = SC.ALL.get(sid, {}).get("resp", {})
             hopspec = spec.get(hop, {})
             if callable(hopspec):
                 hopspec = hopspec(self.command, parse_qs(u.query))
-            r = hopspec.get(self.command) or hopspec.get("*")
+            r = None
+            if self.command == "OPTIONS":  # "OPTIONS:<ACRM>" answers a preflight by requested method
+                r = hopspec.get("OPTIONS:" + (self.headers.get("Access-Control-Request-Method") or ""))
+            r = r or hopspec.get(self.command) or hopspec.get("*")
             if r is None:
                 return self._send_raw(404, "Not Found", ["Content-Type: text/plain"], b"no script")
             status = r[0]
             lines = [subst(ln, key) for ln in r[1]]
             rbody = (r[2] if len(r) > 2 else "ok").encode("utf-8")
-            reason = {200: "OK", 204: "No Content", 301: "Moved Permanently", 302: "Found",
+            reason = {200: "OK", 204: "No Content", 206: "Partial Content", 301: "Moved Permanently", 302: "Found",
                       307: "Temporary Redirect", 404: "Not Found", 500: "Internal Server Error",
                       405: "Method Not Allowed"}.get(status, "Status")
             if status == 204:

@@ -6,11 +6,19 @@ public enum ChromiumMessages {
     static let xhrSuffix = " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."
     static let failedToLoad = "Failed to load resource: net::ERR_FAILED"
 
-    public static func lines(for f: Failure, api: API, pageOrigin: String, firstURL: WebURL) -> [String] {
+    public static func lines(for f: Failure, api: API, pageOrigin: String, firstURL: WebURL) -> [String]? {
         if Messages.isScriptException(f.reason) { return [] }
         switch f.reason {
         case .tooManyRedirects: return ["Failed to load resource: net::ERR_TOO_MANY_REDIRECTS"]
-        case .redirectModeError, .redirectScheme, .redirectLocationInvalid, .noCORSRedirectMode: return [failedToLoad]
+        case .redirectLocationInvalid where f.detail == "multiple-locations":
+            return ["Failed to load resource: net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION"]   // observed s69
+        case .redirectModeError, .redirectScheme, .redirectLocationInvalid: return [failedToLoad]
+        case .noCORSRedirectMode:
+            // Observed in Chromium 156 (s66): the renderer refuses before sending.
+            return ["Fetch API cannot load \(f.url.serialized). Request mode is \"no-cors\" but the redirect mode is not \"follow\"."]
+        case .disallowedByMode where f.stage == .redirect:
+            // Chromium names the page's URL (`from frame with URL …`), which cases do not state (s62).
+            return nil
         case .networkFailure: return ["Failed to load resource: \(f.detail ?? "net::ERR_FAILED")"]
         case .disallowedByMode where api == .fetch:
             // Observed in Chromium 156 (docs/engine-observations.md s25): the renderer refuses before any

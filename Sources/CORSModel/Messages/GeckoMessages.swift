@@ -15,7 +15,7 @@ public enum GeckoMessages {
         "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at \(url.serialized) soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is not covered. To include the `Authorization` header, it must be explicitly listed in CORS header `Access-Control-Allow-Headers`)."
     }
 
-    public static func lines(for f: Failure) -> [String] {
+    public static func lines(for f: Failure) -> [String]? {
         if Messages.isScriptException(f.reason) { return [] }
         let url = f.url
         let status = f.status.map(String.init) ?? "(null)"
@@ -44,7 +44,10 @@ public enum GeckoMessages {
             line = blocked(url, "Did not find method in CORS header ‘Access-Control-Allow-Methods’")
         case .headerNotAllowed:
             line = blocked(url, "header ‘\(f.headerName ?? "")’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response")
-        case .networkFailure, .redirectCredentials, .tooManyRedirects:
+        case .disallowedByMode:
+            // `Security Error: Content at {page URL} may not load data from {url}.` names the page's URL (s25, s62).
+            return nil
+        case .networkFailure, .redirectCredentials, .tooManyRedirects, .redirectLocationInvalid:
             // Observed in Firefox 153 (docs/engine-observations.md s27, s30, s41): only the generic line.
             return [didNotSucceed(url)]
         default:

@@ -4,7 +4,7 @@ public enum Messages {
     ///   - pageOrigin: the page's serialized origin (Chromium names it even after a redirect tainted the request).
     ///   - requestOrigin: the request's serialized origin (`null` once tainted; WebKit names this one).
     public static func lines(for failure: Failure, profile: EngineProfile, api: API, pageOrigin: String,
-                             firstURL: WebURL, requestOrigin: String) -> [String] {
+                             firstURL: WebURL, requestOrigin: String) -> [String]? {
         switch profile.family {
         case .chromium: return ChromiumMessages.lines(for: failure, api: api, pageOrigin: pageOrigin, firstURL: firstURL)
         case .gecko: return GeckoMessages.lines(for: failure)
@@ -15,7 +15,7 @@ public enum Messages {
     /// Failures before anything is sent are exceptions thrown to script; no engine logs a console line.
     static func isScriptException(_ reason: Reason) -> Bool {
         switch reason {
-        case .forbiddenMethod, .invalidMethod, .noCORSMethod, .bodyWithGetOrHead, .urlCredentials, .invalidURL: return true
+        case .forbiddenMethod, .invalidMethod, .noCORSMethod, .bodyWithGetOrHead, .urlCredentials, .invalidURL, .onlyIfCachedMode: return true
         default: return false
         }
     }

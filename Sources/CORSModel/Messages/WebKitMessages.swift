@@ -2,12 +2,22 @@
 /// NetworkLoadChecker.cpp (redirects), WebCore/loader/ThreadableLoader.cpp (the summary line),
 /// WebConsoleAgent::didFailLoading (the `Failed to load resource` line).
 public enum WebKitMessages {
-    public static func lines(for f: Failure, api: API, requestOrigin: String, firstURL: WebURL) -> [String] {
+    public static func lines(for f: Failure, api: API, requestOrigin: String, firstURL: WebURL) -> [String]? {
         if Messages.isScriptException(f.reason) { return [] }
         let apiName = api == .fetch ? "Fetch API" : "XMLHttpRequest"
         if f.reason == .disallowedByMode {
+            if f.stage == .redirect {
+                // Observed (s62): a same-origin request redirected away; the description ends in a newline.
+                let d = "Unsafe attempt to load URL \(f.url.serialized) from origin \(requestOrigin). Domains, protocols and ports must match.\n"
+                return [d, "\(apiName) cannot load \(f.url.serialized) due to access control checks.", "Failed to load resource: \(d)"]
+            }
             // Observed in WebKitGTK 2.50 (docs/engine-observations.md s25): the summary line alone.
             return ["\(apiName) cannot load \(f.url.serialized)."]
+        }
+        if f.reason == .noCORSRedirectMode {
+            // Observed (s66): no network line.
+            return ["No-Cors mode requires follow redirect mode", "Not allowed to request resource",
+                    "\(apiName) cannot load \(f.url.serialized) due to access control checks."]
         }
         if f.reason == .networkFailure {
             // Observed (WebKitGTK 2.50, s41): only the network line.
