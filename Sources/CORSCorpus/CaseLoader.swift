@@ -19,7 +19,7 @@ public struct CaseLoader {
                 continue
             }
             if isDir.boolValue {
-                let base = URL(fileURLWithPath: path)
+                let base = URL(fileURLWithPath: path).resolvingSymlinksInPath()
                 guard let e = fm.enumerator(at: base, includingPropertiesForKeys: nil) else { continue }
                 var found: [String] = []
                 for case let url as URL in e where ["yaml", "yml"].contains(url.pathExtension) {

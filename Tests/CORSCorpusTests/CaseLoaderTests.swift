@@ -127,3 +127,50 @@ import CORSModel
         #expect(r.first?.differences.first?.contains("OPTIONS https://api.example.com/x") == true)
     }
 }
+
+@Suite struct CaseLoaderServerTests {
+    func errors(_ yaml: String) -> [CorpusError] { CaseLoader().parse(text: yaml, file: "t.yaml").1 }
+
+    @Test func unclosedTemplateIsLocatedAtTheDollar() {
+        let e = errors("""
+        suite: S
+        cases:
+          - id: t
+            title: T
+            page: http://localhost:3000
+            request: { url: "https://api.example.com/x" }
+            server:
+              "GET https://api.example.com/x":
+                headers: ["Access-Control-Allow-Origin: ${Origin"]
+            expect: { outcome: allowed }
+        """)
+        #expect(e.count == 1)
+        #expect(e.first?.message.contains("unclosed ${") == true)
+        // The item starts at column 19 (the quote); the value starts after `Access-Control-Allow-Origin: `.
+        #expect(e.first?.location.line == 9 && e.first?.location.column == 19 + 1 + 29)
+    }
+
+    @Test func whenAndCacheKeysAreValidated() {
+        let e = errors("""
+        suite: S
+        cases:
+          - id: t
+            title: T
+            page: http://localhost:3000
+            cache: { shared: true, vary: sometimes }
+            request: { url: "https://api.example.com/x", cache: sometimes }
+            server:
+              "GET https://api.example.com/x":
+                - status: 200
+                - when: { header: Origin, equals: x }
+                  status: 204
+                - when: { header: Origin, equals: x, absent: true }
+                  status: 205
+            expect: { outcome: allowed, fromCache: maybe }
+        """)
+        let text = e.map(\.message).joined(separator: "\n")
+        for needle in ["cache.vary must be", "unknown cache mode", "exactly one of", "can never be chosen", "true or false"] {
+            #expect(text.contains(needle), "missing \(needle) in\n\(text)")
+        }
+    }
+}

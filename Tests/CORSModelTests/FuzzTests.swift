@@ -31,6 +31,8 @@ import Testing
         var h = HeaderList()
         for _ in 0..<Int.random(in: 0...5, using: &rng) {
             let name = Self.responseNames.randomElement(using: &rng)!
+            // One Location at most: WebKit follows two joined as one URL, which this server does not script.
+            if name == "Location" && h.contains("location") { continue }
             let value = name == "Location" ? Self.urls.randomElement(using: &rng)! : Self.seedValues.randomElement(using: &rng)!
             h.append(name: name, value: value)
         }
