@@ -267,7 +267,7 @@ struct Context {
 
     static let caseKeys = ["id", "title", "refs", "page", "request", "server", "cache", "expect", "steps", "browsers", "divergence", "verified", "verifiedNote", "notes"]
     static let requestKeys = ["api", "url", "method", "credentials", "withCredentials", "mode", "redirect", "headers", "body", "uploadListener", "referrerPolicy", "cache"]
-    static let expectKeys = ["outcome", "stage", "reason", "preflight", "status", "exposed", "requests", "messages", "fromCache"]
+    static let expectKeys = ["outcome", "stage", "reason", "preflight", "status", "exposed", "requests", "messages", "fromCache", "cookies"]
 
     mutating func parseCase(_ node: Node, suite: String) -> Case? {
         guard let map = mapping(node, what: "a case") else { return nil }
@@ -376,7 +376,11 @@ struct Context {
             r.redirect = v
         }
         if let n = merged["headers"], let v = headerLines(n, what: "request headers") { r.headers = v }
-        if let n = merged["body"], let v = string(n, what: "body") { r.body = v }
+        if let n = merged["body"] {
+            // `body: null` (unquoted) removes a body a step would otherwise inherit.
+            if case let .scalar(sc) = n, sc.style == .plain, ["null", "~"].contains(sc.string) { r.body = nil }
+            else if let v = string(n, what: "body") { r.body = v }
+        }
         if let n = merged["referrerPolicy"], let v = enumValue(n, ReferrerPolicy.self, what: "referrerPolicy") {
             if r.api == .xhr { error(n, "'referrerPolicy' applies to fetch") }
             r.referrerPolicy = v
@@ -490,6 +494,12 @@ struct Context {
         }
         if let n = f["messages"] { e.messages = stringList(n, what: "messages") }
         if let n = f["fromCache"] { e.fromCache = bool(n, what: "fromCache") }
+        if let n = f["cookies"], let m = mapping(n, what: "cookies") {
+            let cf = fields(m, allowed: ["stored", "sent", "rejected"], required: [], what: "cookies")
+            if let v = cf["stored"] { e.cookiesStored = stringList(v, what: "cookies.stored") }
+            if let v = cf["sent"] { e.cookiesSent = stringList(v, what: "cookies.sent") }
+            if let v = cf["rejected"] { e.cookiesRejected = stringList(v, what: "cookies.rejected") }
+        }
         return e
     }
 

@@ -33,6 +33,10 @@ public struct ExpectFields: Hashable, Sendable {
     public var requests: [String]?
     public var messages: [String]?
     public var fromCache: Bool?
+    /// `cookies: {stored: [...], sent: [...], rejected: [...]}`: cookie names.
+    public var cookiesStored: [String]?
+    public var cookiesSent: [String]?
+    public var cookiesRejected: [String]?
 
     public init() {}
 
@@ -51,6 +55,9 @@ public struct ExpectFields: Hashable, Sendable {
         if let v = other.requests { r.requests = v }
         if let v = other.messages { r.messages = v }
         if let v = other.fromCache { r.fromCache = v }
+        if let v = other.cookiesStored { r.cookiesStored = v }
+        if let v = other.cookiesSent { r.cookiesSent = v }
+        if let v = other.cookiesRejected { r.cookiesRejected = v }
         return r
     }
 }

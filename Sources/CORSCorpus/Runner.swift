@@ -35,7 +35,7 @@ public struct Runner {
     public var browsers: [Browser]
     public var tracing: Bool
 
-    public init(browsers: [Browser] = Browser.allCases, tracing: Bool = false) {
+    public init(browsers: [Browser] = Browser.defaultSet, tracing: Bool = false) {
         self.browsers = browsers
         self.tracing = tracing
     }
@@ -44,7 +44,9 @@ public struct Runner {
         var out: [CaseResult] = []
         out.reserveCapacity(cases.count * browsers.count)
         for c in cases {
-            for b in browsers { out += run(c, browser: b) }
+            // Variants (chrome-incognito …) run for a case that names them, even when not selected.
+            let extra = (c.browsers ?? []).filter { !browsers.contains($0) && !Browser.defaultSet.contains($0) }
+            for b in browsers + extra { out += run(c, browser: b) }
         }
         return out
     }
@@ -110,6 +112,14 @@ public enum Judge {
         }
         if let v = e.messages, v != r.messages { d.append(messageDifference(expected: v, actual: r.messages)) }
         if let v = e.fromCache, v != r.fromCache { d.append("fromCache: expected \(v), got \(r.fromCache)") }
+        func names(_ label: String, _ expected: [String]?, _ actual: [String]) {
+            if let expected, Set(expected) != Set(actual) {
+                d.append("cookies.\(label): expected [\(expected.sorted().joined(separator: ", "))], got [\(Set(actual).sorted().joined(separator: ", "))]")
+            }
+        }
+        names("stored", e.cookiesStored, r.cookiesStored)
+        names("sent", e.cookiesSent, r.cookiesSent)
+        names("rejected", e.cookiesRejected, r.cookieDecisions.filter { $0.outcome == .rejected }.map(\.name))
         return d
     }
 

@@ -1,6 +1,13 @@
 /// The browsers cors-harness reports on.
 public enum Browser: String, CaseIterable, Sendable, Codable, Comparable {
     case chrome, edge, firefox, safari
+    /// Variants with another cookie policy (issue: credentials end to end). They run only when
+    /// selected (`--browsers`) or named by a case's `browsers:`.
+    case chromeIncognito = "chrome-incognito", chromeBlockThirdParty = "chrome-block-third-party",
+         firefoxPrivate = "firefox-private", firefoxBlockThirdParty = "firefox-block-third-party", safariPrivate = "safari-private"
+
+    /// The four browsers a run covers unless told otherwise.
+    public static let defaultSet: [Browser] = [.chrome, .edge, .firefox, .safari]
 
     public var profile: EngineProfile {
         switch self {
@@ -8,6 +15,11 @@ public enum Browser: String, CaseIterable, Sendable, Codable, Comparable {
         case .edge: return .edge
         case .firefox: return .firefox
         case .safari: return .safari
+        case .chromeIncognito: return EngineProfile.chrome.with(browser: self, displayName: "Chrome (Incognito)", cookies: .chromeIncognito)
+        case .chromeBlockThirdParty: return EngineProfile.chrome.with(browser: self, displayName: "Chrome (third-party cookies blocked)", cookies: .chromeBlockThirdParty)
+        case .firefoxPrivate: return EngineProfile.firefox.with(browser: self, displayName: "Firefox (private window)", cookies: .firefoxPrivate)
+        case .firefoxBlockThirdParty: return EngineProfile.firefox.with(browser: self, displayName: "Firefox (cross-site cookies blocked)", cookies: .firefoxBlockThirdParty)
+        case .safariPrivate: return EngineProfile.safari.with(browser: self, displayName: "Safari (private window)", cookies: .safariPrivate)
         }
     }
 
@@ -75,12 +87,30 @@ public struct EngineProfile: Sendable, Hashable {
     public let extraSafelistedRequestHeaders: Set<String>
     /// fetch#http-redirect-fetch: 20 redirects are followed, the 21st fails.
     public let redirectLimit: Int
+    /// Cookie policy: SameSite defaults, Secure exemptions, third-party blocking or partitioning (docs/COOKIES.md).
+    public var cookies: CookiePolicy = .chrome
 
-    public static let chrome = EngineProfile.chromium(.chrome, displayName: "Chrome")
-    public static let edge = EngineProfile.chromium(.edge, displayName: "Edge")
+    /// The same engine with another cookie policy (a private window, a user setting).
+    func with(browser: Browser, displayName: String, cookies: CookiePolicy) -> EngineProfile {
+        var p = EngineProfile(browser: browser, family: family, displayName: displayName, modelledVersion: modelledVersion, source: source,
+                              maxAgeRule: maxAgeRule, maxAgeCap: maxAgeCap, preflightCacheCapacity: preflightCacheCapacity,
+                              preflightCacheMaxURLLength: preflightCacheMaxURLLength, preflightCacheReplacesResult: preflightCacheReplacesResult,
+                              wildcardCoversAuthorization: wildcardCoversAuthorization,
+                              warnsWhenWildcardCoversAuthorization: warnsWhenWildcardCoversAuthorization,
+                              preflightStatusBeforeAccessCheck: preflightStatusBeforeAccessCheck,
+                              preflightParsesBothListsFirst: preflightParsesBothListsFirst, safelistsRange: safelistsRange,
+                              preflightCacheKeyedByCredentials: preflightCacheKeyedByCredentials, multipleLocationsFail: multipleLocationsFail,
+                              safelistedValueTotalLimit: safelistedValueTotalLimit, extraSafelistedRequestHeaders: extraSafelistedRequestHeaders,
+                              redirectLimit: redirectLimit)
+        p.cookies = cookies
+        return p
+    }
 
-    static func chromium(_ browser: Browser, displayName: String) -> EngineProfile {
-        EngineProfile(
+    public static let chrome = EngineProfile.chromium(.chrome, displayName: "Chrome", cookies: .chrome)
+    public static let edge = EngineProfile.chromium(.edge, displayName: "Edge", cookies: .edge)
+
+    static func chromium(_ browser: Browser, displayName: String, cookies: CookiePolicy) -> EngineProfile {
+        var p = EngineProfile(
             browser: browser, family: .chromium, displayName: displayName,
             modelledVersion: "Chromium 156 (checked against Debian chromium 156.0.8078.108; texts from cors_error_string.cc M145)",
             source: "chromium/chromium services/network/public/cpp/cors/cors.cc, services/network/cors/preflight_result.cc, third_party/blink/renderer/platform/loader/cors/cors_error_string.cc",
@@ -94,9 +124,12 @@ public struct EngineProfile: Sendable, Hashable {
             // cors.cc IsCorsSafelistedHeader: client hints (sec-ch-* are forbidden names anyway).
             extraSafelistedRequestHeaders: ["device-memory", "dpr", "width", "viewport-width", "rtt", "downlink", "ect", "save-data"],
             redirectLimit: 20)
+        p.cookies = cookies
+        return p
     }
 
-    public static let firefox = EngineProfile(
+    public static let firefox: EngineProfile = {
+        var p = EngineProfile(
         browser: .firefox, family: .gecko, displayName: "Firefox",
         modelledVersion: "Firefox 153 ESR (checked against Debian firefox-esr 153.8.0esr; texts from security.properties 2025)",
         source: "mozilla/gecko-dev netwerk/protocol/http/nsCORSListenerProxy.cpp, dom/locales/en-US/chrome/security/security.properties",
@@ -108,8 +141,12 @@ public struct EngineProfile: Sendable, Hashable {
         safelistsRange: true, preflightCacheKeyedByCredentials: true, multipleLocationsFail: true, safelistedValueTotalLimit: nil,
         extraSafelistedRequestHeaders: [],
         redirectLimit: 20)
+        p.cookies = .firefox
+        return p
+    }()
 
-    public static let safari = EngineProfile(
+    public static let safari: EngineProfile = {
+        var p = EngineProfile(
         browser: .safari, family: .webkit, displayName: "Safari",
         modelledVersion: "WebKit of Safari 26 (checked against WebKitGTK 2.50.6; texts from CrossOriginAccessControl.cpp 2025)",
         source: "WebKit/WebKit Source/WebCore/loader/CrossOriginAccessControl.cpp, CrossOriginPreflightResultCache.cpp, Source/WebKit/NetworkProcess/NetworkLoadChecker.cpp",
@@ -120,6 +157,9 @@ public struct EngineProfile: Sendable, Hashable {
         safelistsRange: true, preflightCacheKeyedByCredentials: false, multipleLocationsFail: false, safelistedValueTotalLimit: nil,
         extraSafelistedRequestHeaders: [],
         redirectLimit: 20)
+        p.cookies = .safari
+        return p
+    }()
 
     /// Seconds a successful preflight may be cached, or nil when the engine does not cache it.
     public func preflightMaxAge(_ headers: HeaderList) -> Int? {

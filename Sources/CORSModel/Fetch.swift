@@ -33,6 +33,8 @@ struct Run {
     var sawUnscripted = false
     /// fetch#concept-request-tainted-origin: once set, the request origin serializes as `null`.
     var tainted = false
+    /// Redirect-taint `cross-site`: a hop left a URL that is not same-site with the page for another site.
+    var crossSiteTaint = false
 
     init(profile: EngineProfile, tracing: Bool, request: ScriptRequest, page: Origin) {
         self.profile = profile
@@ -194,8 +196,19 @@ struct Run {
             if let origin = originHeader(tainting: tainting, method: method, mode: mode, url: currentURL, serializedOrigin: requestOrigin) {
                 wire.append(name: "Origin", value: origin)
             }
+            // includeCredentials is decided per hop: `include`, or `same-origin` while tainting is basic.
+            let includeCredentials = credentials == .include || (credentials == .sameOrigin && tainting == .basic)
+            let cookieContext = CookieContext(topLevelOrigin: page, requestURL: currentURL, method: method,
+                                              crossSiteRedirect: crossSiteTaint, credentialsIncluded: includeCredentials)
+            if includeCredentials && !state.cookies.isEmpty {
+                attachCookies(to: &wire, context: cookieContext, state: &state)
+            }
             let actual = HTTPRequest(method: method, url: currentURL, headers: wire, body: body)
             guard let response = sendThroughHTTPCache(actual, cacheMode: isFetch ? request.cache : .default, state: &state, network: &network) else { return finish() }
+            // fetch#http-network-fetch: Set-Cookie is processed before, and whatever the result of, the CORS check.
+            if !result.fromCache && response.headers.contains("set-cookie") {
+                storeCookies(from: response, context: cookieContext, state: &state)
+            }
 
             // fetch#concept-http-fetch: the CORS check runs on every response while tainting is cors,
             // redirect responses included.
@@ -262,6 +275,10 @@ struct Run {
                 }
                 // fetch#concept-request-tainted-origin: leaving a URL whose origin is not the page's
                 // for yet another origin makes the request origin serialize as `null`.
+                // Cross-site taint (SameSite): leaving a URL that is not same-site with the page for another site.
+                if !crossSiteTaint && !page.isSameSite(currentURL.origin) && !currentURL.origin.isSameSite(target.origin) {
+                    crossSiteTaint = true
+                }
                 if !tainted && currentURL.origin != page && target.origin != currentURL.origin {
                     tainted = true
                     note("fetch#serializing-a-request-origin", "Redirect from \(currentURL.origin) to \(target.origin): the request's origin is now tainted and serializes as null.")
@@ -404,6 +421,30 @@ struct Run {
             note("fetch#concept-cache-create-entry", "Not cached (Access-Control-Max-Age \(quoted(response.headers.get("access-control-max-age"))) in this engine).")
         }
         return true
+    }
+
+    /// fetch#cookie-header: the cookies this hop carries, as the engine's policy decides.
+    mutating func attachCookies(to wire: inout HeaderList, context: CookieContext, state: inout BrowserState) {
+        let retrieval = state.cookies.cookies(for: context.requestURL, context: context, policy: profile.cookies, now: state.wallClock)
+        result.cookiesExcluded += retrieval.excluded
+        if let header = retrieval.header {
+            wire.append(name: "Cookie", value: header)
+            for c in retrieval.sent where !result.cookiesSent.contains(c.name) { result.cookiesSent.append(c.name) }
+            note("fetch#cookie-header", "Cookie: \(header)")
+        }
+        for e in retrieval.excluded {
+            note("cookies", "Cookie \(e.cookie.name) not sent: \(e.reason.summary).")
+        }
+    }
+
+    /// fetch#set-cookie-header: store or reject every Set-Cookie of this response.
+    mutating func storeCookies(from response: HTTPResponse, context: CookieContext, state: inout BrowserState) {
+        let values = response.headers.headers.filter { $0.lowercasedName == "set-cookie" }.map(\.rawValue)
+        let decisions = state.cookies.store(values, from: context.requestURL, context: context, policy: profile.cookies, now: state.wallClock)
+        result.cookieDecisions += decisions
+        for d in decisions {
+            note("cookies", d.stored ? "Set-Cookie \(d.name): stored." : "Set-Cookie \(d.name): \(d.outcome.rawValue) (\(d.reasons.map(\.summary).joined(separator: "; "))).")
+        }
     }
 
     /// fetch#append-a-request-origin-header

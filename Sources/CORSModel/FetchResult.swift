@@ -36,6 +36,13 @@ public struct FetchResult: Sendable, Hashable {
     public var messagesModelled: Bool = true
     /// Steps of the algorithm with spec anchors (only filled when tracing).
     public var trace: [TraceStep]
+    /// Names of the cookies the browser attached to its requests (first hop first), unique.
+    public var cookiesSent: [String] = []
+    /// Cookies in the jar that a request did not carry, with why (for `explain`).
+    public var cookiesExcluded: [ExcludedCookie] = []
+    /// What happened to every `Set-Cookie` the browser received, in order.
+    public var cookieDecisions: [CookieDecision] = []
+    public var cookiesStored: [String] { cookieDecisions.filter(\.stored).map(\.name) }
     /// The final response came from the browser's HTTP cache without contacting the server.
     public var fromCache: Bool = false
     /// Set when the evaluation could not complete because the case is incomplete (an unscripted request).

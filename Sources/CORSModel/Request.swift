@@ -63,6 +63,10 @@ public struct BrowserState: Sendable, Hashable {
     public var now: Double = 0
     public var preflightCache = PreflightCache()
     public var httpCache = HTTPCache()
+    public var cookies = CookieJar()
+    /// Wall-clock seconds (Unix time) at `now == 0`, for cookie expiry dates: 2026-11-30T00:00:00Z.
+    public var epoch: Double = 1_795_996_800
+    public var wallClock: Double { epoch + now }
 
     public init() {}
 }

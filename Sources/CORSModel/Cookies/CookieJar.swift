@@ -79,8 +79,20 @@ public struct CookieJar: Sendable, Hashable {
 
     private mutating func storeOne(_ line: String, from url: WebURL, context: CookieContext,
                                    policy: CookiePolicy, now: Double) -> CookieDecision {
+        let result = SetCookie.parse(line, requestURL: url, now: now, lifetimeLimit: policy.maxLifetime)
+        if !context.credentialsIncluded {
+            // Fetch does not even hand the header to the cookie store; no engine reports it.
+            let name: String
+            switch result {
+            case let .parsed(p): name = p.cookie.name
+            case let .rejected(n, _): name = n
+            }
+            return CookieDecision(line: line, name: name, outcome: .rejected, cookie: result.cookie,
+                                  reasons: [.credentialsNotIncluded], messages: [], replacedExisting: false,
+                                  ignoredAttributes: [])
+        }
         let parsed: ParsedSetCookie
-        switch SetCookie.parse(line, requestURL: url, now: now, lifetimeLimit: policy.maxLifetime) {
+        switch result {
         case let .rejected(name, reason):
             return CookieDecision(line: line, name: name, outcome: .rejected, cookie: nil, reasons: [reason],
                                   messages: reason.message(policy.family, phase: .set, cookieName: name, url: url.serialized).map { [$0] } ?? [],
@@ -96,12 +108,6 @@ public struct CookieJar: Sendable, Hashable {
             }
             return CookieDecision(line: line, name: cookie.name, outcome: .rejected, cookie: cookie, reasons: reasons,
                                   messages: messages, replacedExisting: false, ignoredAttributes: parsed.ignored)
-        }
-        if !context.credentialsIncluded {
-            // Fetch does not even hand the header to the cookie store; no engine reports it.
-            return CookieDecision(line: line, name: cookie.name, outcome: .rejected, cookie: cookie,
-                                  reasons: [.credentialsNotIncluded], messages: [], replacedExisting: false,
-                                  ignoredAttributes: parsed.ignored)
         }
         let host = url.host ?? ""
 

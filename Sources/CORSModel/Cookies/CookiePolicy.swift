@@ -206,12 +206,7 @@ public struct CookiePolicy: Sendable, Hashable {
 
     /// The default-settings policy of a browser.
     public static func `default`(for browser: Browser) -> CookiePolicy {
-        switch browser {
-        case .chrome: return .chrome
-        case .edge: return .edge
-        case .firefox: return .firefox
-        case .safari: return .safari
-        }
+        browser.profile.cookies
     }
 
     /// Whether `url` counts as a secure connection for `Secure` cookies under this policy.
