@@ -63,8 +63,21 @@ struct Explain: ParsableCommand {
                 }
                 if r.outcome == .allowed { print("readable headers: \(r.exposed.isEmpty ? "(none)" : r.exposed.joined(separator: ", "))") }
                 print("console:")
-                if r.messages.isEmpty { print("  (nothing)") }
+                if r.messages.isEmpty { print(r.messagesModelled ? "  (nothing)" : "  (this engine's lines for this failure are not modelled)") }
                 for m in r.messages { print("  \(m)") }
+                if !r.cookieDecisions.isEmpty || !r.cookiesSent.isEmpty || !r.cookiesExcluded.isEmpty {
+                    print("cookies:")
+                    for d in r.cookieDecisions {
+                        let why = d.reasons.map(\.summary).joined(separator: "; ")
+                        print("  Set-Cookie \(d.name): \(d.outcome.rawValue)\(why.isEmpty ? "" : " — " + why)")
+                        for m in d.messages {
+                            print("    \(profile.displayName) reports: \(m.devToolsReason ?? m.identifier)\(m.text.map { " — " + $0 } ?? "")")
+                        }
+                    }
+                    if !r.cookiesSent.isEmpty { print("  sent: \(r.cookiesSent.joined(separator: ", "))") }
+                    for e in r.cookiesExcluded { print("  not sent: \(e.cookie.name) — \(e.reason.summary)") }
+                }
+                if r.fromCache { print("(the response came from the browser's HTTP cache)") }
             }
             print("")
         }
