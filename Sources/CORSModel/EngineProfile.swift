@@ -32,6 +32,16 @@ public enum EngineFamily: String, Sendable, Codable {
     case chromium, gecko, webkit
 }
 
+/// What a redirect with an empty `Location` value does.
+public enum EmptyLocationRule: String, Sendable, Hashable {
+    /// Parse "" against the response URL: the same URL again (spec; Gecko loops to the redirect limit).
+    case follow
+    /// Treat it as no Location: the 3xx response goes to script (Chromium).
+    case returnResponse
+    /// A network error with no console line (WebKit).
+    case failSilently
+}
+
 /// How an engine reads `Access-Control-Max-Age` (fetch#cors-preflight-fetch-0 says: invalid → 5 s).
 public enum MaxAgeRule: Sendable, Hashable {
     /// Chromium `preflight_result.cc`: absent/unparsable → 5 s, negative → 0.
@@ -81,6 +91,29 @@ public struct EngineProfile: Sendable, Hashable {
     /// Several different `Location` lines: Chromium (ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION) and Gecko fail;
     /// WebKit follows the joined value as one URL (observed s69).
     public let multipleLocationsFail: Bool
+
+    // Behaviours observed in round 3 (docs/engine-observations.md); defaults follow the spec.
+
+    /// Chromium and WebKit combine repeated fetch header entries (`a, b`) before the safelist check;
+    /// the spec and Gecko check each entry (s81).
+    public var combinesRepeatedRequestHeaders = false
+    /// After the actual response of a preflighted request fails the CORS check, the spec and Gecko
+    /// clear the URL's preflight-cache entries; Chromium and WebKit keep them (s95).
+    public var clearsPreflightCacheAfterActualFailure = true
+    /// Gecko and WebKit decide once, from the request as the script made it, that it needs preflights:
+    /// every later cross-origin hop is preflighted even when a redirect removed what made it unsafe (s105, s108).
+    public var preflightDecidedOnce = false
+    /// WebKit's later preflights still list the original request's unsafe header names (s105, s108).
+    public var preflightListsOriginalHeaders = false
+    /// Gecko's preflight carries (and is checked against) the page's origin even after a redirect tainted the request (s104, s108).
+    public var preflightUsesUntaintedOrigin = false
+    /// What an empty `Location` does: the spec follows it (to the same URL); Chromium returns the 3xx to
+    /// script; WebKit fails without a console line (s102).
+    public var emptyLocation: EmptyLocationRule = .follow
+    /// Request headers the engine refuses beyond the spec's list (Chromium: `User-Agent`, s115).
+    public var extraForbiddenRequestHeaders: Set<String> = []
+    /// Whether the referrer policy can turn a non-CORS request's `Origin` into `null` (spec; Chromium ignores it, s125).
+    public var originFollowsReferrerPolicy = true
     /// fetch#cors-unsafe-request-header-names: the 1024-byte total of safelisted values (Chromium applies it).
     public let safelistedValueTotalLimit: Int?
     /// Extra request headers the engine safelists (Chromium: client hints, `cors.cc`).
@@ -103,6 +136,14 @@ public struct EngineProfile: Sendable, Hashable {
                               safelistedValueTotalLimit: safelistedValueTotalLimit, extraSafelistedRequestHeaders: extraSafelistedRequestHeaders,
                               redirectLimit: redirectLimit)
         p.cookies = cookies
+        p.combinesRepeatedRequestHeaders = combinesRepeatedRequestHeaders
+        p.clearsPreflightCacheAfterActualFailure = clearsPreflightCacheAfterActualFailure
+        p.preflightDecidedOnce = preflightDecidedOnce
+        p.preflightListsOriginalHeaders = preflightListsOriginalHeaders
+        p.preflightUsesUntaintedOrigin = preflightUsesUntaintedOrigin
+        p.emptyLocation = emptyLocation
+        p.extraForbiddenRequestHeaders = extraForbiddenRequestHeaders
+        p.originFollowsReferrerPolicy = originFollowsReferrerPolicy
         return p
     }
 
@@ -125,6 +166,11 @@ public struct EngineProfile: Sendable, Hashable {
             extraSafelistedRequestHeaders: ["device-memory", "dpr", "width", "viewport-width", "rtt", "downlink", "ect", "save-data"],
             redirectLimit: 20)
         p.cookies = cookies
+        p.combinesRepeatedRequestHeaders = true
+        p.clearsPreflightCacheAfterActualFailure = false
+        p.emptyLocation = .returnResponse
+        p.extraForbiddenRequestHeaders = ["user-agent"]
+        p.originFollowsReferrerPolicy = false
         return p
     }
 
@@ -142,6 +188,8 @@ public struct EngineProfile: Sendable, Hashable {
         extraSafelistedRequestHeaders: [],
         redirectLimit: 20)
         p.cookies = .firefox
+        p.preflightDecidedOnce = true
+        p.preflightUsesUntaintedOrigin = true
         return p
     }()
 
@@ -158,6 +206,11 @@ public struct EngineProfile: Sendable, Hashable {
         extraSafelistedRequestHeaders: [],
         redirectLimit: 20)
         p.cookies = .safari
+        p.combinesRepeatedRequestHeaders = true
+        p.clearsPreflightCacheAfterActualFailure = false
+        p.preflightDecidedOnce = true
+        p.preflightListsOriginalHeaders = true
+        p.emptyLocation = .failSilently
         return p
     }()
 

@@ -125,8 +125,9 @@ struct Run {
 
         // Headers guards: forbidden names dropped (`request` guard), non-safelisted dropped in no-cors.
         var headers = HeaderList()
+        let combine = !isFetch || profile.combinesRepeatedRequestHeaders
         for h in request.headers {
-            if Safelist.isForbiddenRequestHeader(h) {
+            if Safelist.isForbiddenRequestHeader(h) || profile.extraForbiddenRequestHeaders.contains(h.lowercasedName) {
                 note("fetch#forbidden-request-header", "\(h.name) is a forbidden request header: silently dropped.")
                 continue
             }
@@ -134,8 +135,9 @@ struct Run {
                 note("fetch#concept-headers-guard", "\(h.name) is not no-CORS-safelisted: dropped by the request-no-cors guard.")
                 continue
             }
-            if !isFetch, let i = headers.headers.firstIndex(where: { $0.lowercasedName == h.lowercasedName }) {
-                // xhr#the-setrequestheader()-method combines repeated names.
+            if combine, let i = headers.headers.firstIndex(where: { $0.lowercasedName == h.lowercasedName }) {
+                // xhr#the-setrequestheader()-method combines repeated names; Chromium and WebKit's header
+                // maps do the same for fetch (observed s81).
                 let old = headers.headers[i]
                 var list = headers.headers
                 list[i] = Header(name: old.name, value: old.value + ", " + h.value)
@@ -149,6 +151,9 @@ struct Run {
             headers.append(name: "Content-Type", value: "text/plain;charset=UTF-8")
         }
         let useCORSPreflight = !isFetch && request.uploadListener
+        // What the request as made needs (Gecko and WebKit keep this decision across redirects).
+        let initialUnsafeNames = Safelist.corsUnsafeNames(headers, profile: profile)
+        let initialNeedsPreflight = useCORSPreflight || !Method.isCORSSafelisted(method) || !initialUnsafeNames.isEmpty
 
         // MARK: Main fetch, once per hop (fetch#concept-main-fetch)
         var currentURL = request.url
@@ -176,14 +181,20 @@ struct Run {
                 block(Failure(reason: .corsDisabledScheme, stage: stageHere, url: currentURL)); return finish()
             } else {
                 tainting = .cors
-                let unsafeNames = Safelist.corsUnsafeNames(headers, profile: profile)
-                needsPreflightPath = useCORSPreflight || !Method.isCORSSafelisted(method) || !unsafeNames.isEmpty
+                var unsafeNames = Safelist.corsUnsafeNames(headers, profile: profile)
+                // Gecko and WebKit preflight every cross-origin hop of a request that needed one when made.
+                let forcePreflight = useCORSPreflight || (profile.preflightDecidedOnce && initialNeedsPreflight)
+                if profile.preflightListsOriginalHeaders && initialNeedsPreflight {
+                    unsafeNames = Array(Set(unsafeNames).union(initialUnsafeNames)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                }
+                needsPreflightPath = forcePreflight || !Method.isCORSSafelisted(method) || !unsafeNames.isEmpty
                 note("fetch#concept-main-fetch", needsPreflightPath
                      ? "CORS request that needs a preflight: " + preflightWhy(method: method, unsafe: unsafeNames, upload: useCORSPreflight)
                      : "CORS request with a safelisted method and safelisted headers: no preflight.")
                 if needsPreflightPath {
                     if !preflightIfNeeded(method: method, headers: headers, unsafeNames: unsafeNames, url: currentURL,
                                           requestOrigin: requestOrigin, include: include, useCORSPreflight: useCORSPreflight,
+                                          forcePreflight: forcePreflight,
                                           state: &state, network: &network) {
                         if result.failure != nil { state.preflightCache.clear(origin: requestOrigin, url: currentURL) }
                         return finish()
@@ -219,7 +230,9 @@ struct Run {
                     var failure = f
                     failure.location = response.headers.get("location").flatMap { WebURL.parse($0, base: currentURL)?.serialized }
                     block(failure)
-                    if needsPreflightPath { state.preflightCache.clear(origin: requestOrigin, url: currentURL) }
+                    if needsPreflightPath && profile.clearsPreflightCacheAfterActualFailure {
+                        state.preflightCache.clear(origin: requestOrigin, url: currentURL)
+                    }
                     return finish()
                 }
                 note("fetch#concept-cors-check", "CORS check passed: Access-Control-Allow-Origin \(quoted(response.headers.get("access-control-allow-origin")))" +
@@ -227,7 +240,8 @@ struct Run {
             }
 
             // MARK: Redirects (fetch#http-redirect-fetch)
-            if response.isRedirect, let location = response.headers.get("location") {
+            if response.isRedirect, let location = response.headers.get("location"),
+               !(location.isEmpty && profile.emptyLocation == .returnResponse && redirectMode == .follow) {
                 switch redirectMode {
                 case .error:
                     var f = Failure(reason: .redirectModeError, stage: .redirect, url: currentURL)
@@ -247,6 +261,12 @@ struct Run {
                 // Location lines fail (Chromium: ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION).
                 let locations = Set(response.headers.headers.filter { $0.lowercasedName == "location" }.map(\.value))
                 let locationValue = locations.count == 1 || !profile.multipleLocationsFail ? location : nil
+                if location.isEmpty && profile.emptyLocation == .failSilently {
+                    var f = Failure(reason: .redirectLocationInvalid, stage: .redirect, url: currentURL)
+                    f.location = location
+                    f.detail = "empty-location"
+                    block(f); return finish()
+                }
                 guard let locationValue, let target = WebURL.parse(locationValue, base: currentURL) else {
                     var f = Failure(reason: .redirectLocationInvalid, stage: .redirect, url: currentURL)
                     f.location = location
@@ -256,7 +276,7 @@ struct Run {
                 var f = Failure(reason: .tooManyRedirects, stage: .redirect, url: currentURL)
                 f.location = target.serialized
                 f.status = response.status
-                if !target.isHTTPFamily { f.reason = .redirectScheme; block(f); return finish() }
+                if !target.isHTTPFamily { f.reason = .redirectScheme; f.location = locationValue; block(f); return finish() }
                 if redirectCount == profile.redirectLimit { block(f); return finish() }
                 redirectCount += 1
                 if target.includesCredentials && ((mode == .cors && target.origin != page) || tainting == .cors) {
@@ -311,11 +331,11 @@ struct Run {
     /// Sends a preflight unless the cache covers the request; false when the request is blocked
     /// (or the case did not script the preflight).
     mutating func preflightIfNeeded<N: Network>(method: String, headers: HeaderList, unsafeNames: [String], url: WebURL,
-                                                requestOrigin: String, include: Bool, useCORSPreflight: Bool,
+                                                requestOrigin: String, include: Bool, useCORSPreflight: Bool, forcePreflight: Bool,
                                                 state: inout BrowserState, network: inout N) -> Bool {
         let cache = state.preflightCache
         let cacheable = profile.preflightCacheMaxURLLength.map { url.serialized.utf8.count < $0 } ?? true
-        let methodCovered = (Method.isCORSSafelisted(method) && !useCORSPreflight)
+        let methodCovered = (Method.isCORSSafelisted(method) && !forcePreflight)
             || cache.matchesMethod(origin: requestOrigin, url: url, method: method, includeCredentials: include, now: state.now,
                                    keyedByCredentials: profile.preflightCacheKeyedByCredentials)
         let uncoveredHeaders = unsafeNames.filter {
@@ -333,7 +353,9 @@ struct Run {
         pre.append(name: "Accept", value: "*/*")
         pre.append(name: "Access-Control-Request-Method", value: method)
         if let acrh = Safelist.accessControlRequestHeaders(unsafeNames) { pre.append(name: "Access-Control-Request-Headers", value: acrh) }
-        pre.append(name: "Origin", value: requestOrigin)
+        // Gecko's preflight goes out with the page's origin even once the request is tainted (s104).
+        let preflightOrigin = profile.preflightUsesUntaintedOrigin ? pageSerialized : requestOrigin
+        pre.append(name: "Origin", value: preflightOrigin)
         guard let response = send(HTTPRequest(method: "OPTIONS", url: url, headers: pre, isPreflight: true), network: &network) else { return false }
 
         func fail(_ reason: Reason) -> Bool {
@@ -347,7 +369,7 @@ struct Run {
             return false
         }
         let redirected = response.isRedirect && response.headers.get("location") != nil
-        let accessFailure = CORSCheck.check(response.headers, status: response.status, requestOrigin: requestOrigin,
+        let accessFailure = CORSCheck.check(response.headers, status: response.status, requestOrigin: preflightOrigin,
                                             includeCredentials: include, family: profile.family, stage: .preflight, url: url)
         if profile.preflightStatusBeforeAccessCheck {
             // WebKit validatePreflightResponse: status (a redirect is a non-2xx status too), then ACAO/ACAC.
@@ -451,7 +473,7 @@ struct Run {
     func originHeader(tainting: ResponseFilter.Tainting, method: String, mode: RequestMode, url: WebURL, serializedOrigin: String) -> String? {
         if tainting == .cors { return serializedOrigin }
         if method == "GET" || method == "HEAD" { return nil }
-        if mode != .cors {
+        if mode != .cors && profile.originFollowsReferrerPolicy {
             switch request.api == .fetch ? request.referrerPolicy : .strictOriginWhenCrossOrigin {
             case .noReferrer:
                 return "null"

@@ -85,7 +85,11 @@ public struct WebURL: Hashable, Sendable, CustomStringConvertible {
     /// Whether `text` would parse as an absolute URL, without building one: special schemes need a
     /// non-empty host with allowed code points and a valid port. (Chromium classifies ACAO values this way.)
     public static func isValidAbsolute(_ text: String) -> Bool {
-        let b = Array(text.utf8)
+        // The URL parser first strips leading/trailing C0 controls and spaces, and drops tab/CR/LF.
+        var b = Array(text.utf8)
+        while let f = b.first, f <= 0x20 { b.removeFirst() }
+        while let l = b.last, l <= 0x20 { b.removeLast() }
+        b.removeAll { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         guard let first = b.first, (first | 0x20) >= 0x61, (first | 0x20) <= 0x7A else { return false }
         var i = 1
         while i < b.count, b[i] != UInt8(ascii: ":") {
@@ -180,7 +184,12 @@ public struct WebURL: Hashable, Sendable, CustomStringConvertible {
             portText = hostPart[hostPart.index(after: c)...]
             hostPart = hostPart[..<c]
         }
-        let host = hostPart.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? hostPart.lowercased() : String(hostPart)
+        let host: String
+        if hostPart.utf8.contains(where: { $0 >= 0x80 }) {
+            host = IDNA.toASCII(String(hostPart))   // url.spec.whatwg.org#concept-domain-to-ascii
+        } else {
+            host = hostPart.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? hostPart.lowercased() : String(hostPart)
+        }
         if host.isEmpty && scheme != "file" { return nil }
         // Forbidden host code points (url.spec.whatwg.org#forbidden-host-code-point).
         if !host.hasPrefix("[") && host.unicodeScalars.contains(where: { " <>^|%\"".unicodeScalars.contains($0) || $0.value < 0x20 || $0.value == 0x7F }) { return nil }

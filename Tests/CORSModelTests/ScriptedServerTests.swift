@@ -79,11 +79,14 @@ import Testing
     }
 
     @Test func referrerPolicyDecidesOriginOfNonCORSRequests() {
-        func originSent(_ policy: ReferrerPolicy, page: String = "https://myapp.com", target: String = "https://collector.example/b") -> String? {
+        func originSent(_ policy: ReferrerPolicy, page: String = "https://myapp.com", target: String = "https://collector.example/b", browser: Browser = .firefox) -> String? {
             var req = ScriptRequest(url: url(target), method: "POST", mode: .noCORS, body: "x")
             req.referrerPolicy = policy
-            return evaluate(req, page: page, server: ["POST \(target)": [response(204)]]).requests.first?.headers.get("Origin")
+            return evaluate(req, page: page, browser: browser, server: ["POST \(target)": [response(204)]]).requests.first?.headers.get("Origin")
         }
+        // Chromium sends the page origin whatever the policy (observed, round 3 s125); Firefox and WebKit follow the spec.
+        #expect(originSent(.noReferrer, browser: .chrome) == "https://myapp.com")
+        #expect(originSent(.noReferrer, browser: .safari) == "null")
         #expect(originSent(.strictOriginWhenCrossOrigin) == "https://myapp.com")
         #expect(originSent(.noReferrer) == "null")
         #expect(originSent(.sameOrigin) == "null")

@@ -80,3 +80,15 @@ import Testing
         }
     }
 }
+
+@Suite struct IDNATests {
+    /// RFC 3492 §7.1 samples and everyday hosts.
+    @Test func punycodeKnownAnswers() {
+        #expect(Punycode.encode("bücher") == "bcher-kva")
+        #expect(Punycode.encode("élève") == "lve-6lad")
+        #expect(Punycode.encode("münchen") == "mnchen-3ya")
+        #expect(Punycode.encode("例え") == "r8jz45g")
+        #expect(IDNA.toASCII("Bücher.Example") == "xn--bcher-kva.example")
+        #expect(url("https://élève.example/").origin.serialized == "https://xn--lve-6lad.example")
+    }
+}

@@ -18,6 +18,8 @@ def select(argv):
     ids = [a for a in argv if not a.startswith("-")]
     if not ids and "--round2" in argv:
         return list(SC.ROUND2.keys())
+    if not ids and "--round3" in argv:
+        return list(SC.ROUND3.keys())
     return ids or list(SC.SCENARIOS.keys())
 
 
@@ -25,8 +27,10 @@ def table_for(ids):
     """(table, json name prefix): round-2 ids go to round2-<engine>.json, the rest to <engine>.json."""
     if ids and all(i in SC.ROUND2 for i in ids):
         return SC.ROUND2, "round2-"
-    if any(i in SC.ROUND2 for i in ids):
-        raise SystemExit("do not mix round-1 and round-2 scenario ids in one run")
+    if ids and all(i in SC.ROUND3 for i in ids):
+        return SC.ROUND3, "round3-"
+    if any(i in SC.ROUND2 or i in SC.ROUND3 for i in ids):
+        raise SystemExit("do not mix scenario ids of different rounds in one run")
     return SC.SCENARIOS, ""
 
 

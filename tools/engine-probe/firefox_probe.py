@@ -143,14 +143,31 @@ def main():
                 print("navigate:", e, file=sys.stderr)
             rep = wait()
             time.sleep(settle)
-            m.call("Marionette:SetContext", {"value": "chrome"})
-            msgs = m.call("WebDriver:ExecuteScript", {"script": CONSOLE_JS, "args": [since - 1]})["value"]
+            prompts = []
+            for _ in range(3):
+                m.call("Marionette:SetContext", {"value": "chrome"})
+                try:
+                    msgs = m.call("WebDriver:ExecuteScript", {"script": CONSOLE_JS, "args": [since - 1]})["value"]
+                    break
+                except RuntimeError as e:
+                    # A user prompt (e.g. the HTTP-auth prompt Firefox shows for a credentialed
+                    # cross-origin 401, round 3 s112) blocked the page; Marionette has just dismissed
+                    # it. Record it, let the page finish, then read the console again.
+                    if "unexpected alert open" not in str(e):
+                        raise
+                    prompts.append(str(e))
+                    m.call("Marionette:SetContext", {"value": "content"})
+                    rep = rep or wait()
+                    time.sleep(settle)
             m.call("Marionette:SetContext", {"value": "content"})
             m.call("WebDriver:CloseWindow")
             m.call("WebDriver:SwitchToWindow", {"handle": home})
             page = [x for x in msgs if not is_noise(x)]
             noise = [x for x in msgs if is_noise(x)]
-            return {"console": page, "browser_noise": noise, "report_arrived": rep is not None}
+            out = {"console": page, "browser_noise": noise, "report_arrived": rep is not None}
+            if prompts:
+                out["prompts"] = prompts
+            return out
 
         common.run_all("firefox", version, run_one, ids, tag)
         try:

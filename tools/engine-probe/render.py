@@ -6,6 +6,7 @@ regenerated. Usage: python3 render.py
 """
 import json
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,6 +40,10 @@ FIELDS = (("origin", "Origin"), ("access-control-request-method", "ACRM"),
           ("access-control-request-headers", "ACRH"), ("content-type", "Content-Type"),
           ("authorization", "Authorization"))
 ROUND2_FIELDS = (("range", "Range"), ("cookie", "Cookie"))
+ROUND3_FIELDS = tuple((n, n) for n in (
+    "accept", "last-event-id", "dpr", "save-data", "device-memory", "width", "viewport-width", "rtt", "downlink",
+    "ect", "date", "dnt", "keep-alive", "via", "expect", "x-http-method-override", "if-none-match", "x-test",
+    "x-a", "x-b", "*"))
 
 
 def script_line(s, label=""):
@@ -60,7 +65,7 @@ def script_line(s, label=""):
     return label + "%s, `%s`" % (s.get("outcome"), s.get("errorString"))
 
 
-def render_engine(sid, eng, rec, round2=False):
+def render_engine(sid, eng, rec, round2=False, extra_fields=()):
     out = []
     s = rec.get("script") or {}
     out.append("**%s** (%.1f s)" % (eng, rec.get("seconds", 0)))
@@ -118,22 +123,25 @@ def render_engine(sid, eng, rec, round2=False):
         out.append("- server received: *(nothing)*")
     else:
         out.append("- server received:")
-        fields = FIELDS + (ROUND2_FIELDS if round2 else ())
+        fields = FIELDS + (ROUND2_FIELDS if round2 else ()) + tuple(extra_fields)
         for r in reqs:
             extra = []
             for name, short in fields:
                 v = hdr(r, name)
                 if v is not None:
-                    extra.append("%s: `%s`" % (short, v))
+                    extra.append("%s: `%s`" % (short, shown(v)))
             when = ("+%.2f s " % (r["t"] - reqs[0]["t"])) if round2 else ""
             out.append("  - %s:%d `%s %s` %s" % (when, r["port"], r["method"], r["path"], " ".join(extra)))
+    for p in rec.get("prompts", []):
+        m = re.search(r"'text': '([^']*)'", p)
+        out.append("- user prompt shown, dismissed by the driver: %s" % (json.dumps(m.group(1)) if m else p))
     if rec.get("cdp_issues"):
         kinds = []
         for i in rec["cdp_issues"]:
             d = i.get("details", {})
             if "corsIssueDetails" in d:
                 st = d["corsIssueDetails"]["corsErrorStatus"]
-                kinds.append("CorsIssue %s%s" % (st["corsError"], (" (" + st["failedParameter"] + ")") if st.get("failedParameter") else ""))
+                kinds.append("CorsIssue %s%s" % (st["corsError"], (" (" + shown(st["failedParameter"]) + ")") if st.get("failedParameter") else ""))
             elif "deprecationIssueDetails" in d:
                 kinds.append("DeprecationIssue %s" % d["deprecationIssueDetails"].get("type"))
             else:
@@ -174,6 +182,7 @@ def main():
             if rec:
                 out.extend(render_engine(sid, e, rec))
     out.extend(render_round2(txt if os.path.exists(MD) else ""))
+    out.extend(render_round3(txt if os.path.exists(MD) else ""))
     open(MD, "w").write(head + "\n".join(out) + "\n")
 
 
@@ -181,11 +190,21 @@ R2_KEEP = "<!-- round 2 hand-written summary: kept as is by render.py -->"
 R2_MARKER = "<!-- round 2 generated below by tools/engine-probe/render.py; do not edit by hand -->"
 
 
+def shown(ln):
+    """A header line for the .md: control bytes written as <VT>, <FF> … so the text stays readable."""
+    names = {0x0B: "<VT>", 0x0C: "<FF>", 0x00: "<NUL>", 0x09: "<HT>"}
+    return "".join(names.get(ord(c), "<U+%04X>" % ord(c)) if ord(c) < 0x20 else c for c in ln)
+
+
 def scripted(resp):
     out = []
     for hop, spec in resp.items():
+        if hasattr(spec, "describe"):  # round 3 Seq: n-th request of a method gets the n-th response
+            for meth, nth, r in spec.describe():
+                out.append("- scripted `%s %s` %s → %d %s" % (meth, hop, nth, r[0], " | ".join("`%s`" % shown(ln) for ln in r[1])))
+            continue
         for meth, r in spec.items():
-            out.append("- scripted `%s %s` → %d %s" % (meth, hop, r[0], " | ".join("`%s`" % ln for ln in r[1])))
+            out.append("- scripted `%s %s` → %d %s" % (meth, hop, r[0], " | ".join("`%s`" % shown(ln) for ln in r[1])))
     return out
 
 
@@ -222,6 +241,47 @@ def render_round2(old_md):
             rec = d["scenarios"].get(sid)
             if rec:
                 out.extend(render_engine(sid, e, rec, round2=True))
+    return out
+
+
+
+R3_KEEP = "<!-- round 3 hand-written summary: kept as is by render.py -->"
+R3_MARKER = "<!-- round 3 generated below by tools/engine-probe/render.py; do not edit by hand -->"
+
+
+def render_round3(old_md):
+    data = {}
+    for e in ENGINES:
+        p = os.path.join(DOCS, "engine-observations", "round3-" + e + ".json")
+        if os.path.exists(p):
+            data[e] = json.load(open(p))
+    if not data:
+        return []
+    summary = "\n*(summary to be written)*\n"
+    if R3_KEEP in old_md and R3_MARKER in old_md:
+        summary = old_md.split(R3_KEEP, 1)[1].split(R3_MARKER, 1)[0]
+    out = ["", "## Round 3: WPT scenario classes", "", R3_KEEP + summary.rstrip("\n") + "\n", R3_MARKER, ""]
+    out.append("### Round 3 per-scenario observations")
+    out.append("")
+    out.append("Raw: `docs/engine-observations/round3-{%s}.json`. " % ",".join(data) +
+               "Engines: " + "; ".join("%s = `%s`" % (e, d["version"].get("--version")) for e, d in data.items()) +
+               ". Request times are seconds after the first request of the scenario.")
+    out.append("")
+    for sid, sc in SC.ROUND3.items():
+        out.append("#### %s — %s" % (sid, sc["desc"]))
+        out.append("")
+        out.extend(scripted(sc.get("resp", {})))
+        req = sc["req"]
+        if req.get("api") == "steps":
+            for st in req["steps"]:
+                out.append("- step `%s` (not before %d ms): `%s`" % (st["label"], st["at_ms"], json.dumps(st["req"])))
+        else:
+            out.append("- request: `%s`" % json.dumps(req))
+        out.append("")
+        for e, d in data.items():
+            rec = d["scenarios"].get(sid)
+            if rec:
+                out.extend(render_engine(sid, e, rec, round2=True, extra_fields=ROUND3_FIELDS))
     return out
 
 

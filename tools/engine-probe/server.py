@@ -132,6 +132,8 @@ class Handler(BaseHTTPRequestHandler):
             r = None
             if self.command == "OPTIONS":  # "OPTIONS:<ACRM>" answers a preflight by requested method
                 r = hopspec.get("OPTIONS:" + (self.headers.get("Access-Control-Request-Method") or ""))
+                # round 3: "OPTIONS~<ACRH>" answers a preflight by its requested headers
+                r = r or hopspec.get("OPTIONS~" + (self.headers.get("Access-Control-Request-Headers") or ""))
             r = r or hopspec.get(self.command) or hopspec.get("*")
             if r is None:
                 return self._send_raw(404, "Not Found", ["Content-Type: text/plain"], b"no script")
@@ -140,7 +142,8 @@ class Handler(BaseHTTPRequestHandler):
             rbody = (r[2] if len(r) > 2 else "ok").encode("utf-8")
             reason = {200: "OK", 204: "No Content", 206: "Partial Content", 301: "Moved Permanently", 302: "Found",
                       307: "Temporary Redirect", 404: "Not Found", 500: "Internal Server Error",
-                      405: "Method Not Allowed"}.get(status, "Status")
+                      405: "Method Not Allowed", 303: "See Other", 304: "Not Modified",
+                      401: "Unauthorized"}.get(status, "Status")
             if status == 204:
                 rbody = b""
             return self._send_raw(status, reason, lines, rbody)

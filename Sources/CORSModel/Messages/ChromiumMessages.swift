@@ -12,7 +12,9 @@ public enum ChromiumMessages {
         case .tooManyRedirects: return ["Failed to load resource: net::ERR_TOO_MANY_REDIRECTS"]
         case .redirectLocationInvalid where f.detail == "multiple-locations":
             return ["Failed to load resource: net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION"]   // observed s69
-        case .redirectModeError, .redirectScheme, .redirectLocationInvalid: return [failedToLoad]
+        case .redirectScheme: return ["Failed to load resource: net::ERR_UNSAFE_REDIRECT"]       // observed s101
+        case .redirectLocationInvalid: return ["Failed to load resource: net::ERR_INVALID_REDIRECT"]  // observed s102c
+        case .redirectModeError: return [failedToLoad]
         case .noCORSRedirectMode:
             // Observed in Chromium 156 (s66): the renderer refuses before sending.
             return ["Fetch API cannot load \(f.url.serialized). Request mode is \"no-cors\" but the redirect mode is not \"follow\"."]

@@ -47,6 +47,12 @@ public enum GeckoMessages {
         case .disallowedByMode:
             // `Security Error: Content at {page URL} may not load data from {url}.` names the page's URL (s25, s62).
             return nil
+        case .redirectScheme:
+            // Observed s101: the generic line, then a warning for data: targets.
+            if let loc = f.location, loc.lowercased().hasPrefix("data:") {
+                return [didNotSucceed(url), "Redirecting to data: URI not allowed (Blocked loading of: “\(loc)”)"]
+            }
+            return [didNotSucceed(url)]
         case .networkFailure, .redirectCredentials, .tooManyRedirects, .redirectLocationInvalid:
             // Observed in Firefox 153 (docs/engine-observations.md s27, s30, s41): only the generic line.
             return [didNotSucceed(url)]

@@ -24,9 +24,9 @@ public enum WebKitMessages {
             return ["Failed to load resource: \(f.detail ?? "Could not connect to the server.")"]
         }
         guard let (description, accessControl) = describe(f, requestOrigin: requestOrigin) else { return [] }
-        // The summary names the original URL when a redirect hop is refused, the URL reached otherwise
-        // (observed: s23, s27 vs s24, s30).
-        let named = f.stage == .redirect && f.reason != .tooManyRedirects ? firstURL : f.url
+        if f.reason == .redirectLocationInvalid && f.detail == "empty-location" { return [] }   // observed s102
+        // The summary names the URL whose response failed or was refused (observed s23, s30, s100).
+        let named = f.url
         let summary = accessControl
             ? "\(apiName) cannot load \(named.serialized) due to access control checks."
             : "\(apiName) cannot load \(named.serialized)."
@@ -74,7 +74,8 @@ public enum WebKitMessages {
             // The first URL is the target with its userinfo removed (observed, s27).
             let bare = WebURL.parse(location).map { WebURL(scheme: $0.scheme, username: "", password: "", host: $0.host, port: $0.port, path: $0.path, query: $0.query, fragment: $0.fragment).serialized } ?? location
             return ("Cross-origin redirection to \(bare) denied by Cross-Origin Resource Sharing policy: redirection URL \(location) has credentials", true)
-        case .redirectScheme:
+        case .redirectScheme, .redirectLocationInvalid:
+            // Observed s101, s102c: an unparsable Location reads as a non-CORS scheme too.
             return ("Cross-origin redirection to \(location) denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme", true)
         case .redirectModeError:
             return ("Not allowed to follow a redirection while loading \(f.url.serialized)", true)
