@@ -49,7 +49,7 @@ public enum TableReport {
                 let tag = r.verdict == .fail ? paint("FAIL", "1;31") : paint("ERROR", "1;33")
                 let step = r.stepCount > 1 ? " step \(r.step)" : ""
                 out += "\(tag) \(r.caseID)\(step) [\(r.browser.rawValue)] \(r.location)\n"
-                for d in r.differences { out += "    " + d.replacingOccurrences(of: "\n", with: "\n    ") + "\n" }
+                for d in r.differences { out += "    " + TableReport.visible(d).replacingOccurrences(of: "\n", with: "\n    ") + "\n" }
             }
         }
 
@@ -67,6 +67,22 @@ public enum TableReport {
         let unchecked = results.filter { $0.verdict == .unchecked }.count
         let skipped = results.filter { $0.verdict == .skipped }.count
         out += "total: \(pass) passed, \(fail) failed, \(err) errors, \(unchecked) unchecked, \(skipped) skipped\n"
+        return out
+    }
+
+    /// Case text as the terminal shows it: control characters (ESC above all, which would drive the
+    /// terminal) as a visible `\xNN`; line feeds and tabs kept.
+    static func visible(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            if (u.value < 0x20 && u != "\n" && u != "\t") || (0x7F...0x9F).contains(u.value) {
+                let hex = String(u.value, radix: 16, uppercase: true)
+                out += "\\x" + (hex.count < 2 ? "0" : "") + hex
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
         return out
     }
 }

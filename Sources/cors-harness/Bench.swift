@@ -10,6 +10,8 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Number of generated cases.") var cases: Int = 10_000
     @Option(help: "Times the whole corpus is evaluated.") var rounds: Int = 5
+    @Option(help: "Also time rendering and writing every report for the generated corpus into this directory.")
+    var reports: String?
 
     func run() throws {
         let yaml = BenchCorpus.yaml(cases: cases)
@@ -21,7 +23,7 @@ struct Bench: ParsableCommand {
             throw ExitCode(ExitStatus.invalidInput)
         }
         let corpus = file.cases
-        let browsers = Browser.allCases
+        let browsers = Browser.defaultSet
         print("generated: \(corpus.count) cases (\(yaml.utf8.count / 1024) KiB of YAML), parsed in \(String(format: "%.2f", parseSeconds)) s")
 
         // Model alone: Fetch.run over every case × browser, no judging.
@@ -51,6 +53,8 @@ struct Bench: ParsableCommand {
         let results = Runner(browsers: browsers).run(corpus)
         let runSeconds = Date().timeIntervalSince(t0)
         print("run: \(Int(Double(results.count) / runSeconds)) judged evaluations/s (\(results.count) in \(String(format: "%.2f", runSeconds)) s)")
+
+        if let reports { try benchReports(corpus: corpus, browsers: browsers, directory: reports) }
 
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

@@ -9,7 +9,7 @@ struct CORSHarness: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cors-harness",
         abstract: "Predicts what Chrome, Edge, Firefox and Safari do with a cross-origin request, and what each prints.",
-        subcommands: [Run.self, Explain.self, Bench.self, Reasons.self],
+        subcommands: [Run.self, Explain.self, Bench.self, Reasons.self, Serve.self, Probe.self],
         defaultSubcommand: Run.self)
 }
 
@@ -79,6 +79,23 @@ struct Run: ParsableCommand {
     @Flag(help: "Include the algorithm's steps (with spec anchors) in JSON output.")
     var trace = false
 
+    @Option(name: .customLong("report"), defaultAsFlag: "Reports", parsing: .next,
+            help: ArgumentHelp("Write index.html, junit.xml, results.json and summary.md into this directory.",
+                               valueName: "dir"))
+    var reportDirectory: String?
+
+    @Option(help: ArgumentHelp("Write the JUnit XML report to this file.", valueName: "file"))
+    var junit: String?
+
+    @Option(help: ArgumentHelp("Write the HTML report to this file.", valueName: "file"))
+    var html: String?
+
+    @Option(help: ArgumentHelp("Write the JSON report (the --format json document) to this file.", valueName: "file"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Write the Markdown summary to this file.", valueName: "file"))
+    var markdown: String?
+
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
     func run() throws {
@@ -89,15 +106,25 @@ struct Run: ParsableCommand {
             printError("no cases matched\(filter.map { " the filter '\($0)'" } ?? "")")
             throw ExitCode(ExitStatus.invalidInput)
         }
-        let results = Runner(browsers: browsers.browsers, tracing: trace || format == .json).run(cases)
+        let reportFiles = ReportWriter.plan(directory: reportDirectory, single: singleReportFiles)
+        try checkReportDirectory()
+        let runner = Runner(browsers: browsers.browsers, tracing: trace || format == .json || !reportFiles.isEmpty)
+        let (results, times) = reportFiles.isEmpty ? (runner.run(cases), nil) : timedRun(runner, cases)
+        // Variants a case names (chrome-incognito …) run too, and get their own columns.
+        let shown = browsers.browsers + Browser.allCases.filter { b in !browsers.browsers.contains(b) && results.contains { $0.browser == b } }
+        // One document for stdout and the report files: `--format json` prints what results.json holds.
+        var document: RunReport?
+        if format == .json || !reportFiles.isEmpty {
+            document = RunReport(results: results, browsers: shown, generated: isoNow(),
+                                 command: CommandLine.arguments.joined(separator: " "), cases: cases, times: times)
+        }
         switch format {
         case .table:
-            print(TableReport.render(results, browsers: browsers.browsers, color: useColor()), terminator: "")
+            print(TableReport.render(results, browsers: shown, color: useColor()), terminator: "")
         case .json:
-            let report = RunReport(results: results, browsers: browsers.browsers, generated: isoNow(),
-                                   command: CommandLine.arguments.joined(separator: " "))
-            FileHandle.standardOutput.write(try JSONReport.render(report))
+            FileHandle.standardOutput.write(try JSONReport.render(document!))
         }
+        if let document, !reportFiles.isEmpty { try writeReports(document, files: reportFiles) }
         if results.contains(where: { $0.verdict == .error }) { throw ExitCode(ExitStatus.invalidInput) }
         if results.contains(where: { $0.verdict == .fail }) { throw ExitCode(ExitStatus.expectationFailed) }
     }
