@@ -292,7 +292,8 @@ public struct CookieJar: Sendable, Hashable {
                 switch c.sameSite {
                 case .strict:
                     reasons.append(crossSiteByRedirect ? .crossSiteRedirect : .sameSiteStrict)
-                case .lax, .unspecified where laxDefault:
+                case .lax,
+                     .unspecified where laxDefault:   // an unspecified SameSite counts as Lax only where the engine says so
                     let recent = laxDefault && (policy.laxAllowUnsafeWindow.map { now - c.creation <= $0 } ?? false)
                     let allowed = context.isTopLevelNavigation && (context.isSafeMethod || recent)
                     if !allowed {
