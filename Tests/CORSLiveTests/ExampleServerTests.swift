@@ -140,32 +140,24 @@ struct CommandLineTests {
 
     @Test("serve prints the origin mapping, answers, and shuts down cleanly on SIGTERM")
     func serveLifecycle() throws {
-        let p = Process()
-        p.executableURL = Paths.executable
-        p.arguments = ["serve", "Cases/credentials", "--base-port", "0"]
-        p.currentDirectoryURL = Paths.root
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        var text = ""
+        let child = try Child(Paths.executable.path, ["serve", "Cases/credentials", "--base-port", "0"], directory: Paths.root)
+        defer { child.cleanUp() }
         let deadline = Date().addingTimeInterval(20)
-        while !text.contains("index: ") && Date() < deadline {
-            let d = out.fileHandleForReading.availableData
-            if d.isEmpty { break }
-            text += String(decoding: d, as: UTF8.self)
-        }
+        while !child.stdout.contains("index: ") && Date() < deadline { usleep(50_000) }
+        let text = child.stdout
         #expect(text.contains("https://api.example.com"))
         #expect(text.contains("http://localhost:3000"))
-        let line = try #require(text.split(separator: "\n").first { $0.contains("https://api.example.com") })
+        guard let line = text.split(separator: "\n").first(where: { $0.contains("https://api.example.com") }) else {
+            kill(child.pid, SIGKILL); _ = child.wait(timeout: 5)
+            Issue.record("no mapping printed: \(text) \(child.stderr)")
+            return
+        }
         let port = Int(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces))!
         let health = try RawSocket.exchange(port: port, "GET /__health HTTP/1.1\r\nConnection: close\r\n\r\n")
         #expect(health.hasSuffix("\r\n\r\nok\n"))
-        p.terminate()   // SIGTERM
-        p.waitUntilExit()
-        #expect(p.terminationReason == .exit && p.terminationStatus == 0)
-        let rest = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(rest.contains("shutting down"))
+        kill(child.pid, SIGTERM)
+        #expect(child.wait(timeout: 10) == 0)
+        #expect(child.stdout.contains("shutting down"))
         #expect(throws: (any Error).self) { try RawSocket.exchange(port: port, "GET /__health HTTP/1.1\r\n\r\n") }
     }
 

@@ -148,27 +148,75 @@ final class MisbehavingServer: @unchecked Sendable {
     }
 }
 
+/// A child process started with posix_spawn, its output going to files (no pipes to hold open,
+/// and `waitpid` here rather than Foundation's `Process`, whose exit notification can be lost when
+/// several tests start processes at once).
+final class Child {
+    let pid: pid_t
+    let stdoutPath: String
+    let stderrPath: String
+
+    init(_ executable: String, _ arguments: [String], directory: URL? = nil, environment: [String: String] = [:]) throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("cors-live-\(UUID().uuidString)")
+        stdoutPath = tmp.path + ".out"
+        stderrPath = tmp.path + ".err"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // glibc's _np extensions are not in the Glibc module: looked up at run time (glibc ≥ 2.34).
+        typealias ChdirFn = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+        typealias CloseFromFn = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let directory {
+            guard let f = dlsym(nil, "posix_spawn_file_actions_addchdir_np") else { throw TestError("no posix_spawn_file_actions_addchdir_np") }
+            _ = directory.path.withCString { unsafeBitCast(f, to: ChdirFn.self)(&actions, $0) }
+        }
+        // Nothing else of this process (listening sockets of other tests) leaks into the child.
+        if let f = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") { _ = unsafeBitCast(f, to: CloseFromFn.self)(&actions, 3) }
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (k, v) in environment { env[k] = v }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        guard rc == 0 else { throw TestError("cannot start \(executable): error \(rc)") }
+        pid = child
+    }
+
+    var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Waits for the exit (killing the child after `timeout` seconds); the exit status, or 128 + signal.
+    func wait(timeout: Double) -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 { return -1 }
+            if Date() > deadline { kill(pid, SIGKILL) }
+            usleep(20_000)
+        }
+        let signalled = status & 0x7f
+        return signalled == 0 ? (status >> 8) & 0xff : 128 + signalled
+    }
+
+    func cleanUp() {
+        try? FileManager.default.removeItem(atPath: stdoutPath)
+        try? FileManager.default.removeItem(atPath: stderrPath)
+    }
+}
+
 /// Runs a command and returns its status and output.
 @discardableResult
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
                 timeout: Double = 120) throws -> (status: Int32, stdout: String, stderr: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable)
-    p.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env["NO_COLOR"] = "1"
-    for (k, v) in environment { env[k] = v }
-    p.environment = env
-    if let directory { p.currentDirectoryURL = directory }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let timer = DispatchWorkItem { if p.isRunning { p.terminate() } }
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    timer.cancel()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    let c = try Child(executable, arguments, directory: directory, environment: environment)
+    defer { c.cleanUp() }
+    let status = c.wait(timeout: timeout)
+    return (status, c.stdout, c.stderr)
 }
