@@ -7,8 +7,7 @@ public enum CORSCheck {
     ///   - includeCredentials: the credentials mode is `include` (for a preflight: the actual request's).
     public static func check(_ headers: HeaderList, status: Int, requestOrigin: String, includeCredentials: Bool,
                              family: EngineFamily, stage: Stage, url: WebURL) -> Failure? {
-        let acao = headers.get("access-control-allow-origin")
-        let lines = headers.lineCount("access-control-allow-origin")
+        let (acao, lines) = headers.getCounting("access-control-allow-origin")
 
         func fail(_ reason: Reason) -> Failure {
             var f = Failure(reason: reason, stage: stage, url: url)

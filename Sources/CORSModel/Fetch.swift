@@ -15,7 +15,7 @@ public struct Fetch {
     public func run<N: Network>(_ request: ScriptRequest, page: Origin, state: inout BrowserState, network: inout N) -> FetchResult {
         var run = Run(profile: profile, tracing: tracing, request: request, page: page)
         run.execute(state: &state, network: &network)
-        return run.result
+        return (consume run).result   // no copy of the result
     }
 }
 
@@ -152,8 +152,9 @@ struct Run {
         }
         let useCORSPreflight = !isFetch && request.uploadListener
         // What the request as made needs (Gecko and WebKit keep this decision across redirects).
-        let initialUnsafeNames = Safelist.corsUnsafeNames(headers, profile: profile)
-        let initialNeedsPreflight = useCORSPreflight || !Method.isCORSSafelisted(method) || !initialUnsafeNames.isEmpty
+        // Computed before the first redirect rewrites anything, and only for engines that use it.
+        var initialUnsafeNames: [String] = []
+        var initialNeedsPreflight = false
 
         // MARK: Main fetch, once per hop (fetch#concept-main-fetch)
         var currentURL = request.url
@@ -237,6 +238,11 @@ struct Run {
                 }
                 note("fetch#concept-cors-check", "CORS check passed: Access-Control-Allow-Origin \(quoted(response.headers.get("access-control-allow-origin")))" +
                      (include ? ", Access-Control-Allow-Credentials \(quoted(response.headers.get("access-control-allow-credentials")))." : "."))
+            }
+
+            if redirectCount == 0 && profile.preflightDecidedOnce && response.isRedirect {
+                initialUnsafeNames = Safelist.corsUnsafeNames(headers, profile: profile)
+                initialNeedsPreflight = useCORSPreflight || !Method.isCORSSafelisted(method) || !initialUnsafeNames.isEmpty
             }
 
             // MARK: Redirects (fetch#http-redirect-fetch)
@@ -495,7 +501,7 @@ struct Run {
         // Most evaluations never touch the cache: skip computing the partition until it matters.
         if state.httpCache.isEmpty && cacheMode != .onlyIfCached {
             guard let response = send(req, network: &network) else { return nil }
-            if response.headers.contains("cache-control") || response.headers.contains("etag") || response.headers.contains("last-modified") {
+            if response.headers.headers.contains(where: { $0.lowercasedName == "cache-control" || $0.lowercasedName == "etag" || $0.lowercasedName == "last-modified" }) {
                 state.httpCache.store(partition: page.siteKey, url: req.url, request: req.headers, response: response, now: state.now, shared: false)
             }
             return response

@@ -91,6 +91,17 @@ public struct HeaderList: Hashable, Sendable, Sequence {
         return result
     }
 
+    /// `get` and `lineCount` in one pass (the CORS check needs both for ACAO).
+    public func getCounting(_ lowercasedName: String) -> (value: String?, lines: Int) {
+        var result: String? = nil
+        var n = 0
+        for h in headers where h.lowercasedName == lowercasedName {
+            n += 1
+            if result == nil { result = h.value } else { result! += ", " + h.value }
+        }
+        return (result, n)
+    }
+
     /// The distinct lower-cased names present, in first-seen order.
     public var lowercasedNames: [String] {
         var seen = Set<String>()

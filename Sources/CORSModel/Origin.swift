@@ -9,8 +9,12 @@ public enum Origin: Hashable, Sendable, CustomStringConvertible {
     public var serialized: String {
         switch self {
         case let .tuple(scheme, host, port):
-            if let port { return "\(scheme)://\(host):\(port)" }
-            return "\(scheme)://\(host)"
+            // Concatenation, not interpolation: this runs once per evaluation.
+            var s = scheme
+            s += "://"
+            s += host
+            if let port { s += ":"; s += String(port) }
+            return s
         case .opaque:
             return "null"
         }

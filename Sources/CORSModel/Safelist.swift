@@ -128,14 +128,17 @@ public enum MIMEType {
     /// `type/subtype` lower-cased, or nil when the value does not parse. Parameters are not validated
     /// (the parser skips bad ones), so `text/plain;garbage` parses and `text/plain,` does not.
     public static func essence(of value: String) -> String? {
-        let trimmed = Substring(Header.normalize(value))
-        guard let slash = trimmed.firstIndex(of: "/") else { return nil }
-        let type = trimmed[..<slash]
-        guard HTTPToken.isToken(type) else { return nil }
-        var subtype = trimmed[trimmed.index(after: slash)...]
-        if let semi = subtype.firstIndex(of: ";") { subtype = subtype[..<semi] }
-        while let l = subtype.last, l == " " || l == "\t" || l == "\n" || l == "\r" { subtype = subtype.dropLast() }
-        guard HTTPToken.isToken(subtype) else { return nil }
-        return (type + "/" + subtype).lowercased()
+        // Works on bytes: this runs for every Content-Type of every evaluation.
+        let b = Array(value.utf8)
+        var start = 0, end = b.count
+        while start < end, Header.isHTTPWhitespace(b[start]) { start += 1 }
+        while end > start, Header.isHTTPWhitespace(b[end - 1]) { end -= 1 }
+        guard let slash = b[start..<end].firstIndex(of: UInt8(ascii: "/")), slash > start else { return nil }
+        for c in b[start..<slash] where !HTTPToken.isTokenByte(c) { return nil }
+        var subEnd = b[(slash + 1)..<end].firstIndex(of: UInt8(ascii: ";")) ?? end
+        while subEnd > slash + 1, Header.isHTTPWhitespace(b[subEnd - 1]) { subEnd -= 1 }
+        guard subEnd > slash + 1 else { return nil }
+        for c in b[(slash + 1)..<subEnd] where !HTTPToken.isTokenByte(c) { return nil }
+        return String(decoding: b[start..<subEnd].map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 }
