@@ -78,14 +78,9 @@ public struct Runner {
             state.now += step.after
             setClock(&server, state.now)
             let result = fetch.run(step.request, page: step.page, state: &state, network: &server)
-            if let problem = result.caseError {
-                broken = true
-                out.append(make(result, .error, ["\(step.location): \(problem)"]))
-                continue
-            }
-            if expected.isEmpty { out.append(make(result, .unchecked, [])); continue }
-            let diffs = Judge.differences(expected: expected, actual: result)
-            out.append(make(result, diffs.isEmpty ? .pass : .fail, diffs))
+            let (verdict, diffs) = Judge.verdict(expected: expected, actual: result, at: step.location)
+            if verdict == .error { broken = true }
+            out.append(make(result, verdict, diffs))
         }
         return out
     }
@@ -94,6 +89,15 @@ public struct Runner {
 /// Compares what a case expects with what the model (or a real engine) did.
 public enum Judge {
     public static func requestLine(_ r: HTTPRequest) -> String { "\(r.method) \(r.url.serialized)" }
+
+    /// One evaluation's verdict: `error` when the case was incomplete, `unchecked` when it expects
+    /// nothing of this browser, else `pass` or `fail` with the differences.
+    public static func verdict(expected: ExpectFields, actual result: FetchResult, at location: SourceLocation) -> (Verdict, [String]) {
+        if let problem = result.caseError { return (.error, ["\(location): \(problem)"]) }
+        if expected.isEmpty { return (.unchecked, []) }
+        let diffs = differences(expected: expected, actual: result)
+        return (diffs.isEmpty ? .pass : .fail, diffs)
+    }
 
     public static func differences(expected e: ExpectFields, actual r: FetchResult) -> [String] {
         var d: [String] = []

@@ -94,14 +94,9 @@ public enum ServedCheck {
                 out.append(make(result, .error, ["network error: \(ne)"]))
                 continue
             }
-            if let problem = result.caseError {
-                broken = true
-                out.append(make(result, .error, ["\(step.location): \(problem)"]))
-                continue
-            }
-            if expected.isEmpty { out.append(make(result, .unchecked, [])); continue }
-            let diffs = Judge.differences(expected: expected, actual: result)
-            out.append(make(result, diffs.isEmpty ? .pass : .fail, diffs))
+            let (verdict, diffs) = Judge.verdict(expected: expected, actual: result, at: step.location)
+            if verdict == .error { broken = true }
+            out.append(make(result, verdict, diffs))
         }
         return out
     }
