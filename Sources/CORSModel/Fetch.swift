@@ -461,7 +461,7 @@ struct Run {
             note("fetch#cookie-header", "Cookie: \(header)")
         }
         for e in retrieval.excluded {
-            note("cookies", "Cookie \(e.cookie.name) not sent: \(e.reason.summary).")
+            note("fetch#cookie-header", "Cookie \(e.cookie.name) not sent: \(e.reason.summary).")
         }
     }
 
@@ -471,7 +471,7 @@ struct Run {
         let decisions = state.cookies.store(values, from: context.requestURL, context: context, policy: profile.cookies, now: state.wallClock)
         result.cookieDecisions += decisions
         for d in decisions {
-            note("cookies", d.stored ? "Set-Cookie \(d.name): stored." : "Set-Cookie \(d.name): \(d.outcome.rawValue) (\(d.reasons.map(\.summary).joined(separator: "; "))).")
+            note("fetch#set-cookie-header", d.stored ? "Set-Cookie \(d.name): stored." : "Set-Cookie \(d.name): \(d.outcome.rawValue) (\(d.reasons.map(\.summary).joined(separator: "; "))).")
         }
     }
 
