@@ -55,9 +55,9 @@ public enum MaxAgeRule: Sendable, Hashable {
 /// Everything that differs between engines, as data. The algorithm in `Fetch` reads these and
 /// nothing else, so an engine quirk is a change here (and in `Messages/`), not in the algorithm.
 public struct EngineProfile: Sendable, Hashable {
-    public let browser: Browser
+    public private(set) var browser: Browser
     public let family: EngineFamily
-    public let displayName: String
+    public private(set) var displayName: String
     /// The engine version whose behaviour and message texts this profile reproduces.
     public let modelledVersion: String
     /// Where the rules were read.
@@ -125,25 +125,10 @@ public struct EngineProfile: Sendable, Hashable {
 
     /// The same engine with another cookie policy (a private window, a user setting).
     func with(browser: Browser, displayName: String, cookies: CookiePolicy) -> EngineProfile {
-        var p = EngineProfile(browser: browser, family: family, displayName: displayName, modelledVersion: modelledVersion, source: source,
-                              maxAgeRule: maxAgeRule, maxAgeCap: maxAgeCap, preflightCacheCapacity: preflightCacheCapacity,
-                              preflightCacheMaxURLLength: preflightCacheMaxURLLength, preflightCacheReplacesResult: preflightCacheReplacesResult,
-                              wildcardCoversAuthorization: wildcardCoversAuthorization,
-                              warnsWhenWildcardCoversAuthorization: warnsWhenWildcardCoversAuthorization,
-                              preflightStatusBeforeAccessCheck: preflightStatusBeforeAccessCheck,
-                              preflightParsesBothListsFirst: preflightParsesBothListsFirst, safelistsRange: safelistsRange,
-                              preflightCacheKeyedByCredentials: preflightCacheKeyedByCredentials, multipleLocationsFail: multipleLocationsFail,
-                              safelistedValueTotalLimit: safelistedValueTotalLimit, extraSafelistedRequestHeaders: extraSafelistedRequestHeaders,
-                              redirectLimit: redirectLimit)
+        var p = self
+        p.browser = browser
+        p.displayName = displayName
         p.cookies = cookies
-        p.combinesRepeatedRequestHeaders = combinesRepeatedRequestHeaders
-        p.clearsPreflightCacheAfterActualFailure = clearsPreflightCacheAfterActualFailure
-        p.preflightDecidedOnce = preflightDecidedOnce
-        p.preflightListsOriginalHeaders = preflightListsOriginalHeaders
-        p.preflightUsesUntaintedOrigin = preflightUsesUntaintedOrigin
-        p.emptyLocation = emptyLocation
-        p.extraForbiddenRequestHeaders = extraForbiddenRequestHeaders
-        p.originFollowsReferrerPolicy = originFollowsReferrerPolicy
         return p
     }
 

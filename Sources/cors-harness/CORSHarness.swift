@@ -53,6 +53,17 @@ func loadCorpus(_ paths: [String]) throws -> Corpus {
     return corpus
 }
 
+/// The cases under `paths` (default Cases/) whose id matches `filter`; exits 2 when none does.
+func selectCases(_ paths: [String], filter: String?) throws -> [Case] {
+    var cases = try loadCorpus(paths.isEmpty ? ["Cases"] : paths).cases
+    if let filter { cases = cases.filter { fnmatch(filter, $0.id, 0) == 0 } }
+    if cases.isEmpty {
+        printError("no cases matched\(filter.map { " the filter '\($0)'" } ?? "")")
+        throw ExitCode(ExitStatus.invalidInput)
+    }
+    return cases
+}
+
 func isoNow() -> String {
     let f = ISO8601DateFormatter()
     f.formatOptions = [.withInternetDateTime]
@@ -99,13 +110,7 @@ struct Run: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
     func run() throws {
-        let corpus = try loadCorpus(paths.isEmpty ? ["Cases"] : paths)
-        var cases = corpus.cases
-        if let filter { cases = cases.filter { fnmatch(filter, $0.id, 0) == 0 } }
-        if cases.isEmpty {
-            printError("no cases matched\(filter.map { " the filter '\($0)'" } ?? "")")
-            throw ExitCode(ExitStatus.invalidInput)
-        }
+        let cases = try selectCases(paths, filter: filter)
         let reportFiles = ReportWriter.plan(directory: reportDirectory, single: singleReportFiles)
         try checkReportDirectory()
         let runner = Runner(browsers: browsers.browsers, tracing: trace || format == .json || !reportFiles.isEmpty)

@@ -62,13 +62,7 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
-        let corpus = try loadCorpus(paths.isEmpty ? ["Cases"] : paths)
-        var cases = corpus.cases
-        if let filter { cases = cases.filter { fnmatch(filter, $0.id, 0) == 0 } }
-        if cases.isEmpty {
-            printError("no cases matched\(filter.map { " the filter '\($0)'" } ?? "")")
-            throw ExitCode(ExitStatus.invalidInput)
-        }
+        let cases = try selectCases(paths, filter: filter)
         if let rootCase, !cases.contains(where: { $0.id == rootCase }) {
             printError("--root-case '\(rootCase)' is not among the served cases")
             throw ExitCode(ExitStatus.invalidInput)

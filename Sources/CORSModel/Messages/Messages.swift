@@ -8,7 +8,7 @@ public enum Messages {
         switch profile.family {
         case .chromium: return ChromiumMessages.lines(for: failure, api: api, pageOrigin: pageOrigin, firstURL: firstURL)
         case .gecko: return GeckoMessages.lines(for: failure)
-        case .webkit: return WebKitMessages.lines(for: failure, api: api, requestOrigin: requestOrigin, firstURL: firstURL)
+        case .webkit: return WebKitMessages.lines(for: failure, api: api, requestOrigin: requestOrigin)
         }
     }
 

@@ -2,7 +2,7 @@
 /// NetworkLoadChecker.cpp (redirects), WebCore/loader/ThreadableLoader.cpp (the summary line),
 /// WebConsoleAgent::didFailLoading (the `Failed to load resource` line).
 public enum WebKitMessages {
-    public static func lines(for f: Failure, api: API, requestOrigin: String, firstURL: WebURL) -> [String]? {
+    public static func lines(for f: Failure, api: API, requestOrigin: String) -> [String]? {
         if Messages.isScriptException(f.reason) { return [] }
         let apiName = api == .fetch ? "Fetch API" : "XMLHttpRequest"
         if f.reason == .disallowedByMode {
@@ -23,13 +23,10 @@ public enum WebKitMessages {
             // Observed (WebKitGTK 2.50, s41): only the network line.
             return ["Failed to load resource: \(f.detail ?? "Could not connect to the server.")"]
         }
-        guard let (description, accessControl) = describe(f, requestOrigin: requestOrigin) else { return [] }
         if f.reason == .redirectLocationInvalid && f.detail == "empty-location" { return [] }   // observed s102
+        guard let description = describe(f, requestOrigin: requestOrigin) else { return [] }
         // The summary names the URL whose response failed or was refused (observed s23, s30, s100).
-        let named = f.url
-        let summary = accessControl
-            ? "\(apiName) cannot load \(named.serialized) due to access control checks."
-            : "\(apiName) cannot load \(named.serialized)."
+        let summary = "\(apiName) cannot load \(f.url.serialized) due to access control checks."
         return [description, summary, "Failed to load resource: \(description)"]
     }
 
@@ -51,38 +48,35 @@ public enum WebKitMessages {
         }
     }
 
-    /// The description line and whether the error is typed access-control.
-    static func describe(_ f: Failure, requestOrigin: String) -> (String, Bool)? {
+    /// The description line (every failure here is typed access-control, so the summary says so).
+    static func describe(_ f: Failure, requestOrigin: String) -> String? {
         let status = f.status.map(String.init) ?? "0"
         let location = f.location ?? ""
-        if f.stage == .redirect, let inner = accessCheckDescription(f, requestOrigin: requestOrigin) {
-            return ("Cross-origin redirection to \(location) denied by Cross-Origin Resource Sharing policy: \(inner)", true)
+        if let d = accessCheckDescription(f, requestOrigin: requestOrigin) {
+            return f.stage == .redirect ? "Cross-origin redirection to \(location) denied by Cross-Origin Resource Sharing policy: \(d)" : d
         }
-        if let d = accessCheckDescription(f, requestOrigin: requestOrigin) { return (d, true) }
         switch f.reason {
         case .preflightStatus, .preflightRedirect:
-            return ("Preflight response is not successful. Status code: \(status)", true)
+            return "Preflight response is not successful. Status code: \(status)"
         case .invalidAllowMethods:
-            return ("Header Access-Control-Allow-Methods has an invalid value: \(f.listValue ?? "")", true)
+            return "Header Access-Control-Allow-Methods has an invalid value: \(f.listValue ?? "")"
         case .invalidAllowHeaders:
-            return ("Header Access-Control-Allow-Headers has an invalid value: \(f.listValue ?? "")", true)
+            return "Header Access-Control-Allow-Headers has an invalid value: \(f.listValue ?? "")"
         case .methodNotAllowed:
-            return ("Method \(f.method ?? "") is not allowed by Access-Control-Allow-Methods.", true)
+            return "Method \(f.method ?? "") is not allowed by Access-Control-Allow-Methods."
         case .headerNotAllowed:
-            return ("Request header field \(f.headerNameAsSent ?? f.headerName ?? "") is not allowed by Access-Control-Allow-Headers.", true)
+            return "Request header field \(f.headerNameAsSent ?? f.headerName ?? "") is not allowed by Access-Control-Allow-Headers."
         case .redirectCredentials:
             // The first URL is the target with its userinfo removed (observed, s27).
             let bare = WebURL.parse(location).map { WebURL(scheme: $0.scheme, username: "", password: "", host: $0.host, port: $0.port, path: $0.path, query: $0.query, fragment: $0.fragment).serialized } ?? location
-            return ("Cross-origin redirection to \(bare) denied by Cross-Origin Resource Sharing policy: redirection URL \(location) has credentials", true)
+            return "Cross-origin redirection to \(bare) denied by Cross-Origin Resource Sharing policy: redirection URL \(location) has credentials"
         case .redirectScheme, .redirectLocationInvalid:
             // Observed s101, s102c: an unparsable Location reads as a non-CORS scheme too.
-            return ("Cross-origin redirection to \(location) denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme", true)
+            return "Cross-origin redirection to \(location) denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme"
         case .redirectModeError:
-            return ("Not allowed to follow a redirection while loading \(f.url.serialized)", true)
+            return "Not allowed to follow a redirection while loading \(f.url.serialized)"
         case .tooManyRedirects:
-            return ("Load cannot follow more than 20 redirections", true)
-        case .networkFailure:
-            return (f.detail ?? "Could not connect to the server.", false)
+            return "Load cannot follow more than 20 redirections"
         default:
             return nil
         }
