@@ -44,11 +44,15 @@ public struct Runner {
         var out: [CaseResult] = []
         out.reserveCapacity(cases.count * browsers.count)
         for c in cases {
-            // Variants (chrome-incognito …) run for a case that names them, even when not selected.
-            let extra = (c.browsers ?? []).filter { !browsers.contains($0) && !Browser.defaultSet.contains($0) }
-            for b in browsers + extra { out += run(c, browser: b) }
+            for b in browsers(for: c) { out += run(c, browser: b) }
         }
         return out
+    }
+
+    /// The selected browsers, plus the variants (chrome-incognito …) the case names: those run for
+    /// a case that names them even when not selected.
+    public func browsers(for c: Case) -> [Browser] {
+        browsers + (c.browsers ?? []).filter { !browsers.contains($0) && !Browser.defaultSet.contains($0) }
     }
 
     /// Runs every step of one case in one browser, against one browser state and one server.

@@ -57,7 +57,7 @@ func timedRun(_ runner: Runner, _ cases: [Case]) -> ([CaseResult], [Double]) {
     results.reserveCapacity(cases.count * runner.browsers.count)
     times.reserveCapacity(cases.count * runner.browsers.count)
     for c in cases {
-        for b in runner.browsers {
+        for b in runner.browsers(for: c) {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let r = runner.run(c, browser: b)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
