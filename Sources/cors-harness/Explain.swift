@@ -7,7 +7,7 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain, per browser, what happens to one request: outcome, algorithm steps, requests sent, console messages.",
         discussion: """
-        Either name a case:   cors-harness explain --case Cases/credentials/wildcard.yaml --id wildcard-origin-credentialed-fetch
+        Either name a case:   cors-harness explain --case Cases/credentials/wildcard.yaml --id wildcard-credentialed-fetch
         or describe one:      cors-harness explain --page http://localhost:3000 --url https://api.example.com/data \\
                                 --credentials include --response-header 'Access-Control-Allow-Origin: *'
         A request that needs a preflight also needs --preflight-header (and optionally --preflight-status).
