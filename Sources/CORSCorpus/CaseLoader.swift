@@ -265,7 +265,7 @@ struct Context {
 
     // MARK: cases
 
-    static let caseKeys = ["id", "title", "refs", "page", "request", "server", "cache", "expect", "steps", "browsers", "divergence", "verified", "verifiedNote", "notes"]
+    static let caseKeys = ["id", "title", "refs", "page", "request", "server", "cache", "expect", "steps", "browsers", "divergence", "verified", "verifiedNote", "notes", "gaps"]
     static let requestKeys = ["api", "url", "method", "credentials", "withCredentials", "mode", "redirect", "headers", "body", "uploadListener", "referrerPolicy", "cache"]
     static let expectKeys = ["outcome", "stage", "reason", "preflight", "status", "exposed", "requests", "messages", "fromCache", "cookies"]
 
@@ -313,13 +313,33 @@ struct Context {
         }
         let verified = f["verified"].flatMap { bool($0, what: "verified") } ?? true
         let sharedCache = f["cache"].flatMap { parseSharedCache($0) }
+        let gaps = f["gaps"].flatMap { parseGaps($0) } ?? [:]
         guard errors.count == errorCount, let page, let server else { return nil }
-        return Case(id: id, title: title, refs: refs, suite: suite, file: file, location: loc(node), page: page, steps: steps,
+        var c = Case(id: id, title: title, refs: refs, suite: suite, file: file, location: loc(node), page: page, steps: steps,
                     server: ScriptedServer(scripted: Dictionary(server.map { ($0.key, $0.responses) }, uniquingKeysWith: { a, _ in a })),
                     serverScript: server, sharedCache: sharedCache, browsers: browsers,
                     divergence: f["divergence"].flatMap { string($0, what: "divergence") },
                     verified: verified, verifiedNote: f["verifiedNote"].flatMap { string($0, what: "verifiedNote") },
                     notes: f["notes"].flatMap { string($0, what: "notes") }, isMultiStep: f["steps"] != nil)
+        c.gaps = gaps
+        return c
+    }
+
+    /// `gaps: {webkit: "why", …}`: engines (or `all`) that `verify` must not compare for this case.
+    mutating func parseGaps(_ node: Node) -> [String: String]? {
+        guard let m = mapping(node, what: "gaps") else { return nil }
+        var out: [String: String] = [:]
+        for (k, v) in m {
+            guard let name = string(k, what: "a gaps key") else { continue }
+            guard name == "all" || Engine(rawValue: name) != nil else {
+                error(k, "gaps key '\(name)' is not an engine: use chromium, firefox, webkit or all"); continue
+            }
+            guard let why = string(v, what: "gaps.\(name)"), !why.trimmingSet(" ").isEmpty else {
+                error(v, "gaps.\(name) must say why the engine cannot be compared"); continue
+            }
+            out[name] = why
+        }
+        return out
     }
 
     /// `cache: shared` (a CDN that honours Vary) or `cache: {shared: true, vary: ignore}`.

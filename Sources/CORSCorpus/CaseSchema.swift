@@ -109,6 +109,9 @@ public struct Case: Hashable, Sendable {
     public var verified: Bool
     public var verifiedNote: String?
     public var notes: String?
+    /// Declared gaps of `verify`: engine (`chromium`, `firefox`, `webkit`, or `all`) → why that
+    /// engine cannot stand for its browsers in this case (docs/VERIFY.md).
+    public var gaps: [String: String] = [:]
     /// True when the case was written with `steps:`.
     public var isMultiStep: Bool
 

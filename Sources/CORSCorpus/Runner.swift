@@ -28,6 +28,14 @@ public struct CaseResult: Sendable {
     public let verdict: Verdict
     /// Readable differences between expectation and model, one per field.
     public let differences: [String]
+
+    public init(caseID: String, title: String, suite: String, file: String, location: SourceLocation, step: Int, stepCount: Int,
+                browser: Browser, request: ScriptRequest?, page: Origin, result: FetchResult?, expected: ExpectFields,
+                verdict: Verdict, differences: [String]) {
+        self.caseID = caseID; self.title = title; self.suite = suite; self.file = file; self.location = location
+        self.step = step; self.stepCount = stepCount; self.browser = browser; self.request = request; self.page = page
+        self.result = result; self.expected = expected; self.verdict = verdict; self.differences = differences
+    }
 }
 
 /// Evaluates cases in every selected browser and judges them against their expectations.

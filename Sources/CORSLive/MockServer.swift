@@ -47,6 +47,7 @@ public final class MockServer: @unchecked Sendable {
     private var networks: [String: ScriptedServer] = [:]
     private var log: [RecordedRequest] = []
     private var reports: [Data] = []
+    private var reportsByRun: [String: Data] = [:]
     private var seq = 0
     private var channels: [Channel] = []
     private var _map: OriginMap?
@@ -222,11 +223,17 @@ public final class MockServer: @unchecked Sendable {
         lock.withLock { log.filter { (id == nil || $0.case == id) && (run == nil || $0.run == run) } }
     }
 
+    /// The report the runner page posted for case `id` in run `run` (the newest, if several).
+    public func report(case id: String, run: String) -> [String: Any]? {
+        guard let d = lock.withLock({ reportsByRun[id + " " + run] }) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: d)) as? [String: Any]
+    }
+
     /// The reports the runner page posted, as JSON objects.
     public func reportDocuments() -> [Data] { lock.withLock { reports } }
 
     func reset() {
-        lock.withLock { networks = [:]; log = []; reports = []; seq = 0 }
+        lock.withLock { networks = [:]; log = []; reports = []; reportsByRun = [:]; seq = 0 }
     }
 
     // MARK: Control paths
@@ -259,7 +266,8 @@ public final class MockServer: @unchecked Sendable {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
                 return Reply(status: 400, headers: [("Content-Type", "text/plain")], body: Array("the report is not a JSON object\n".utf8))
             }
-            lock.withLock { reports.append(Data(request.body)) }
+            let key = "\(obj["case"] as? String ?? "") \(obj["run"] as? String ?? "")"
+            lock.withLock { reports.append(Data(request.body)); reportsByRun[key] = Data(request.body) }
             onReport?(RunnerPage.summary(obj))
             return Reply(status: 204, headers: [("Cache-Control", "no-store")], body: [])
         case ("POST", "/__reset"):

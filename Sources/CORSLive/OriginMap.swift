@@ -154,6 +154,16 @@ public struct OriginMap: Sendable, Hashable {
         return String(lead) + local
     }
 
+    /// A text an engine printed about a served case (a console line), back in the case's terms:
+    /// local URLs with the case prefix become case URLs, then local origins become case origins.
+    public func restoreText(_ text: String, prefix: String) -> String {
+        var s = text
+        for e in entries where e.origin != "null" && s.contains(e.local + prefix) {
+            s = s.replacingOccurrences(of: e.local + prefix, with: e.origin)
+        }
+        return backward.rewrite(s)
+    }
+
     /// The inverse of `rewriteOutgoing` for a response received from the mock server: local origins
     /// back to case origins, local `Location` URLs back to case URLs.
     public func restoreIncoming(name lowercasedName: String, value: String, prefix: String) -> String {

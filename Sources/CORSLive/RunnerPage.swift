@@ -65,7 +65,8 @@ enum RunnerPage {
         <script>
         const CASES = \(list);
         const NULL_PAGE = \(isNull ? "true" : "false");
-        const RUN = 'r' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+        // `?run=TOKEN` (cors-harness verify) names the run, so the server's records can be matched.
+        const RUN = new URLSearchParams(location.search).get('run') || ('r' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8));
         \(script)
         </script>
         """

@@ -1,4 +1,5 @@
 import NIOCore
+import CORSCorpus
 
 /// Size limits of the mock server's request parser.
 public struct RequestLimits: Sendable, Hashable {
@@ -276,16 +277,6 @@ public enum RawResponse {
         out += [0x0D, 0x0A]
         if !headRequest && !noBody { out += body }
         return (out, reusable)
-    }
-}
-
-extension String {
-    func trimmingSet(_ set: String) -> String {
-        let s = Set(set)
-        var sub = Substring(self)
-        while let f = sub.first, s.contains(f) { sub = sub.dropFirst() }
-        while let l = sub.last, s.contains(l) { sub = sub.dropLast() }
-        return String(sub)
     }
 }
 

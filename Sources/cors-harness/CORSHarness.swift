@@ -9,7 +9,7 @@ struct CORSHarness: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cors-harness",
         abstract: "Predicts what Chrome, Edge, Firefox and Safari do with a cross-origin request, and what each prints.",
-        subcommands: [Run.self, Explain.self, Bench.self, Reasons.self, Serve.self, Probe.self],
+        subcommands: [Run.self, Explain.self, Bench.self, Reasons.self, Serve.self, Probe.self, Verify.self],
         defaultSubcommand: Run.self)
 }
 
