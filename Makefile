@@ -160,3 +160,24 @@ bench-live: release live-deps
 	@echo "== cors-harness serve (release, 2 event loops)"; wrk -t2 -c32 -d10s -H 'Origin: http://localhost:5173' http://127.0.0.1:18195/api/orders | grep -E "Requests/sec|Latency|requests in"
 	@$(call stop_pid,$(LIVE)/bench-serve.pid)
 	@$(MAKE) -s example-nginx-stop
+
+# ---- verify: the corpus in real engines (docs/VERIFY.md) ----------------------------------------
+# Debian's Chromium, Firefox ESR and WebKitGTK (under Xvfb), driven over their own remote protocols
+# by tools/verify/*_driver.py. Installs what is missing when root; otherwise names it. Never skips.
+VERIFY_APT_PACKAGES := chromium firefox-esr gir1.2-webkit2-4.1 python3-gi python3-websocket xvfb xauth
+ENGINES ?= chromium,firefox,webkit
+.PHONY: verify verify-deps
+
+verify-deps:
+	@missing=""; for p in $(VERIFY_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing)) \
+	    || { echo "error: could not install$$missing; verify needs the engines and their drivers' Python modules" >&2; exit 2; }; \
+	  else echo "error: missing Debian packages:$$missing (run: sudo apt-get install -y$$missing)" >&2; exit 2; fi; \
+	fi
+
+# Every case of the corpus in every engine; reports in Reports/verify/ (exit 1 on any disagreement).
+verify: build verify-deps
+	$(BIN_DEBUG) verify Cases --engines $(ENGINES) --report Reports/verify

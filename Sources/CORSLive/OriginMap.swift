@@ -30,6 +30,8 @@ public struct OriginMap: Sendable, Hashable {
     private let byPort: [Int: Int]
     private let forward: TextRewriter
     private let backward: TextRewriter
+    /// `backward` for prose (console lines): after a local origin's port, only a digit continues it.
+    private let backwardInText: TextRewriter
 
     public init(host: String, origins: [(origin: String, pages: Int)], ports: [Int]) {
         precondition(origins.count == ports.count)
@@ -44,6 +46,7 @@ public struct OriginMap: Sendable, Hashable {
         let tuples = entries.filter { $0.origin != "null" }
         forward = TextRewriter(tuples.map { ($0.origin, $0.local) })
         backward = TextRewriter(tuples.map { ($0.local, $0.origin) })
+        backwardInText = TextRewriter(tuples.map { ($0.local, $0.origin) }, portEndsOrigin: true)
     }
 
     static func hostInURL(_ host: String) -> String { host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host }
@@ -158,10 +161,20 @@ public struct OriginMap: Sendable, Hashable {
     /// local URLs with the case prefix become case URLs, then local origins become case origins.
     public func restoreText(_ text: String, prefix: String) -> String {
         var s = text
-        for e in entries where e.origin != "null" && s.contains(e.local + prefix) {
-            s = s.replacingOccurrences(of: e.local + prefix, with: e.origin)
+        for e in entries where e.origin != "null" {
+            if s.contains(e.local + prefix) { s = s.replacingOccurrences(of: e.local + prefix, with: e.origin) }
+            // A URL with userinfo (`http://user:pw@127.0.0.1:P/c/…`): keep the userinfo, restore the rest.
+            let hostPart = String(e.local.dropFirst("http://".count))
+            while let at = s.range(of: "@" + hostPart + prefix) {
+                guard let scheme = s[..<at.lowerBound].range(of: "http://", options: .backwards),
+                      !s[scheme.upperBound..<at.lowerBound].contains(where: { $0 == "/" || $0 == " " }),
+                      let sep = e.origin.range(of: "://") else { break }
+                let userinfo = s[scheme.upperBound..<at.lowerBound]
+                s.replaceSubrange(scheme.lowerBound..<at.upperBound,
+                                  with: e.origin[..<sep.upperBound] + userinfo + "@" + e.origin[sep.upperBound...])
+            }
         }
-        return backward.rewrite(s)
+        return backwardInText.rewrite(s)
     }
 
     /// The inverse of `rewriteOutgoing` for a response received from the mock server: local origins
@@ -189,13 +202,20 @@ public struct OriginMap: Sendable, Hashable {
 /// Replaces whole origins in a text in one pass (longest first): an origin matches only where it is
 /// not followed by a character that would continue its host or port (`https://a.example` is not
 /// replaced inside `https://a.example.evil` or `https://a.example:8443`), so a mismatch stays a
-/// mismatch and nothing is replaced twice.
+/// mismatch and nothing is replaced twice. With `portEndsOrigin` (for prose), only a digit continues
+/// an origin that ends in a port, so one at the end of a sentence (`… origin http://127.0.0.1:18001.`)
+/// is replaced.
 struct TextRewriter: Sendable, Hashable {
-    let table: [(from: [UInt8], to: [UInt8])]
+    let table: [(from: [UInt8], to: [UInt8], endsWithPort: Bool)]
 
-    init(_ pairs: [(String, String)]) {
+    init(_ pairs: [(String, String)], portEndsOrigin: Bool = false) {
         table = pairs.filter { $0.0 != $0.1 && !$0.0.isEmpty }
-            .map { (Array($0.0.utf8), Array($0.1.utf8)) }
+            .map { pair -> (from: [UInt8], to: [UInt8], endsWithPort: Bool) in
+                let from = Array(pair.0.utf8)
+                let digits = from.reversed().prefix { $0 >= 0x30 && $0 <= 0x39 }.count
+                let endsWithPort = portEndsOrigin && digits > 0 && digits < from.count && from[from.count - digits - 1] == UInt8(ascii: ":")
+                return (from, Array(pair.1.utf8), endsWithPort)
+            }
             .sorted { $0.from.count > $1.from.count }
     }
 
@@ -222,10 +242,13 @@ struct TextRewriter: Sendable, Hashable {
         var i = 0
         var changed = false
         outer: while i < bytes.count {
-            for (from, to) in table where from.count <= bytes.count - i && bytes[i] == from[0] {
+            for (from, to, endsWithPort) in table where from.count <= bytes.count - i && bytes[i] == from[0] {
                 if bytes[i..<(i + from.count)].elementsEqual(from) {
                     let end = i + from.count
-                    if end < bytes.count && TextRewriter.continuesHost(bytes[end]) { continue }
+                    if end < bytes.count {
+                        let next = bytes[end]
+                        if endsWithPort ? (next >= 0x30 && next <= 0x39) : TextRewriter.continuesHost(next) { continue }
+                    }
                     out += to
                     i = end
                     changed = true

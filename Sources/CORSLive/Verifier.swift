@@ -164,6 +164,7 @@ public final class Verifier: @unchecked Sendable {
         }
         var serial = 0
         for (n, c) in cases.enumerated() {
+            if n > 0 && n % 50 == 0 { say("\(engine.rawValue): \(n)/\(cases.count) cases, \(String(format: "%.0f", Date().timeIntervalSince(t0))) s") }
             if let gap = Verification.gap(for: c, engine: engine) {
                 run.outcomes.append(CaseOutcome(id: c.id, engine: engine, status: .gap, gap: gap, differences: [:], attempts: []))
                 continue
@@ -224,7 +225,6 @@ public final class Verifier: @unchecked Sendable {
                 say("\(engine.rawValue): \(c.id) not observed: \(outcome.attempts.last?.observation.problem ?? run.problem ?? "?")")
             }
             run.outcomes.append(outcome)
-            if (n + 1) % 50 == 0 { say("\(engine.rawValue): \(n + 1)/\(cases.count) cases, \(String(format: "%.0f", Date().timeIntervalSince(t0))) s") }
         }
         driver?.stop()
         run.seconds = Date().timeIntervalSince(t0)

@@ -1,5 +1,6 @@
 import NIOCore
 import CORSCorpus
+import CORSModel
 
 /// Size limits of the mock server's request parser.
 public struct RequestLimits: Sendable, Hashable {
@@ -212,38 +213,7 @@ struct RequestDecoder: ByteToMessageDecoder {
 /// casing, duplicates, odd values and all), `Content-Length` only when the lines do not frame the
 /// body themselves, then the body.
 public enum RawResponse {
-    public static func reasonPhrase(_ status: Int) -> String {
-        switch status {
-        case 100: return "Continue"
-        case 200: return "OK"
-        case 201: return "Created"
-        case 202: return "Accepted"
-        case 204: return "No Content"
-        case 206: return "Partial Content"
-        case 301: return "Moved Permanently"
-        case 302: return "Found"
-        case 303: return "See Other"
-        case 304: return "Not Modified"
-        case 307: return "Temporary Redirect"
-        case 308: return "Permanent Redirect"
-        case 400: return "Bad Request"
-        case 401: return "Unauthorized"
-        case 403: return "Forbidden"
-        case 404: return "Not Found"
-        case 405: return "Method Not Allowed"
-        case 409: return "Conflict"
-        case 413: return "Content Too Large"
-        case 422: return "Unprocessable Content"
-        case 429: return "Too Many Requests"
-        case 431: return "Request Header Fields Too Large"
-        case 500: return "Internal Server Error"
-        case 501: return "Not Implemented"
-        case 502: return "Bad Gateway"
-        case 503: return "Service Unavailable"
-        case 505: return "HTTP Version Not Supported"
-        default: return "Status"
-        }
-    }
+    public static func reasonPhrase(_ status: Int) -> String { HTTPResponse.reasonPhrase(status) }
 
     /// Whether a response of this status carries no body (and gets no added Content-Length).
     public static func bodyless(_ status: Int) -> Bool { (100...199).contains(status) || status == 204 || status == 304 }

@@ -112,6 +112,15 @@ public struct EngineProfile: Sendable, Hashable {
     public var emptyLocation: EmptyLocationRule = .follow
     /// Request headers the engine refuses beyond the spec's list (Chromium: `User-Agent`, s115).
     public var extraForbiddenRequestHeaders: Set<String> = []
+    /// Statuses the browser's HTTP cache keeps fresh forever when the response says nothing about
+    /// freshness. Chromium: 300, 301, 308, 410 (net/http/http_response_headers.cc); so a 301 loop is
+    /// followed from the cache after the first request (seen in Chromium 156 by `cors-harness verify`).
+    /// Firefox and WebKitGTK were seen to ask the server on every hop.
+    public var implicitlyFreshStatuses: Set<Int> = []
+    /// Gecko's `Access-Control-Request-Headers` names an unsafe header once per entry of the request's
+    /// header list, repeats included (`x-a,x-a,x-b`); the spec lists each name once (seen in Firefox 153
+    /// by `cors-harness verify`, case wpt-p5-fetch-duplicate-names-listed-once).
+    public var requestHeadersListRepeats = false
     /// Whether the referrer policy can turn a non-CORS request's `Origin` into `null` (spec; Chromium ignores it, s125).
     public var originFollowsReferrerPolicy = true
     /// fetch#cors-unsafe-request-header-names: the 1024-byte total of safelisted values (Chromium applies it).
@@ -156,6 +165,7 @@ public struct EngineProfile: Sendable, Hashable {
         p.emptyLocation = .returnResponse
         p.extraForbiddenRequestHeaders = ["user-agent"]
         p.originFollowsReferrerPolicy = false
+        p.implicitlyFreshStatuses = [300, 301, 308, 410]
         return p
     }
 
@@ -175,6 +185,7 @@ public struct EngineProfile: Sendable, Hashable {
         p.cookies = .firefox
         p.preflightDecidedOnce = true
         p.preflightUsesUntaintedOrigin = true
+        p.requestHeadersListRepeats = true
         return p
     }()
 

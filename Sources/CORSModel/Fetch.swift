@@ -358,7 +358,14 @@ struct Run {
         var pre = HeaderList()
         pre.append(name: "Accept", value: "*/*")
         pre.append(name: "Access-Control-Request-Method", value: method)
-        if let acrh = Safelist.accessControlRequestHeaders(unsafeNames) { pre.append(name: "Access-Control-Request-Headers", value: acrh) }
+        var listed = unsafeNames
+        if profile.requestHeadersListRepeats {
+            // Gecko lists a name once per header entry: fetch headers `x-a: 2` and `X-A: 3` give `x-a,x-a`.
+            let unsafe = Set(unsafeNames)
+            let repeats = headers.headers.map(\.lowercasedName).filter { unsafe.contains($0) }
+            if repeats.count > unsafeNames.count { listed = repeats.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        }
+        if let acrh = Safelist.accessControlRequestHeaders(listed) { pre.append(name: "Access-Control-Request-Headers", value: acrh) }
         // Gecko's preflight goes out with the page's origin even once the request is tainted (s104).
         let preflightOrigin = profile.preflightUsesUntaintedOrigin ? pageSerialized : requestOrigin
         pre.append(name: "Origin", value: preflightOrigin)
@@ -368,7 +375,8 @@ struct Run {
             var f = Failure(reason: reason, stage: .preflight, url: url)
             f.status = response.status
             f.allowOrigin = response.headers.get("access-control-allow-origin")
-            f.allowOriginLines = response.headers.lineCount("access-control-allow-origin")
+            f.allowOriginLines = profile.family == .gecko ? CORSCheck.geckoAllowOriginLines(response.headers)
+                : response.headers.lineCount("access-control-allow-origin")
             f.allowCredentials = response.headers.get("access-control-allow-credentials")
             f.method = method
             block(f)
@@ -501,8 +509,10 @@ struct Run {
         // Most evaluations never touch the cache: skip computing the partition until it matters.
         if state.httpCache.isEmpty && cacheMode != .onlyIfCached {
             guard let response = send(req, network: &network) else { return nil }
-            if response.headers.headers.contains(where: { $0.lowercasedName == "cache-control" || $0.lowercasedName == "etag" || $0.lowercasedName == "last-modified" }) {
-                state.httpCache.store(partition: page.siteKey, url: req.url, request: req.headers, response: response, now: state.now, shared: false)
+            if profile.implicitlyFreshStatuses.contains(response.status)
+                || response.headers.headers.contains(where: { $0.lowercasedName == "cache-control" || $0.lowercasedName == "etag" || $0.lowercasedName == "last-modified" }) {
+                state.httpCache.store(partition: page.siteKey, url: req.url, request: req.headers, response: response, now: state.now, shared: false,
+                                      implicitlyFresh: profile.implicitlyFreshStatuses)
             }
             return response
         }
@@ -523,10 +533,12 @@ struct Run {
                 if response.status == 304 {
                     let merged = HTTPCache.merge(stored.response, with: response)
                     note("fetch#http-network-or-cache-fetch", "304: the new headers are merged into the stored response, which the CORS check then sees.")
-                    state.httpCache.store(partition: partition, url: req.url, request: req.headers, response: merged, now: state.now, shared: false)
+                    state.httpCache.store(partition: partition, url: req.url, request: req.headers, response: merged, now: state.now, shared: false,
+                                      implicitlyFresh: profile.implicitlyFreshStatuses)
                     return merged
                 }
-                state.httpCache.store(partition: partition, url: req.url, request: req.headers, response: response, now: state.now, shared: false)
+                state.httpCache.store(partition: partition, url: req.url, request: req.headers, response: response, now: state.now, shared: false,
+                                      implicitlyFresh: profile.implicitlyFreshStatuses)
                 return response
             }
         }
@@ -536,7 +548,8 @@ struct Run {
             return nil
         }
         guard let response = send(req, network: &network) else { return nil }
-        state.httpCache.store(partition: partition, url: req.url, request: req.headers, response: response, now: state.now, shared: false)
+        state.httpCache.store(partition: partition, url: req.url, request: req.headers, response: response, now: state.now, shared: false,
+                                      implicitlyFresh: profile.implicitlyFreshStatuses)
         return response
     }
 
@@ -556,6 +569,11 @@ struct Run {
             result.outcome = .blocked
             result.messages = []
             return
+        }
+        // Opaque responses too: the line is about the network response, which script cannot see.
+        if result.failure == nil, result.outcome == .allowed || result.outcome == .opaque, let status = result.responses.last?.status,
+           let line = Messages.errorStatusLine(status: status, profile: profile) {
+            result.messages.append(line)
         }
         if let failure = result.failure {
             if let lines = Messages.lines(for: failure, profile: profile, api: request.api, pageOrigin: pageSerialized,

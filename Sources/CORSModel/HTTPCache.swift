@@ -50,8 +50,15 @@ public struct HTTPCache: Sendable, Hashable {
         }
     }
 
-    public mutating func store(partition: String, url: WebURL, request: HeaderList, response: HTTPResponse, now: Double, shared: Bool) {
-        guard Self.isStorableStatus(response.status), let fresh = Self.freshness(response.headers, shared: shared) else { return }
+    /// - Parameter implicitlyFresh: statuses fresh forever when nothing says otherwise (Chromium:
+    ///   300, 301, 308 and 410, net/http/http_response_headers.cc GetFreshnessLifetimes).
+    public mutating func store(partition: String, url: WebURL, request: HeaderList, response: HTTPResponse, now: Double, shared: Bool,
+                               implicitlyFresh: Set<Int> = []) {
+        guard Self.isStorableStatus(response.status) else { return }
+        let explicit = Self.freshness(response.headers, shared: shared)
+        let implicit: Double? = implicitlyFresh.contains(response.status) && explicit == nil
+            && !(response.headers.get("cache-control") ?? "").lowercased().contains("no-store") ? .infinity : nil
+        guard let fresh = explicit ?? implicit else { return }
         var varyValues: [String: String?] = [:]
         var varyAll = false
         if case let .values(names) = HeaderListValues.extract("vary", from: response.headers) {
@@ -60,7 +67,10 @@ public struct HTTPCache: Sendable, Hashable {
             }
         }
         let key = Key(partition: partition, url: url.withoutFragment.serialized)
-        var list = entries[key] ?? []
+        // A browser's cache keeps one response per key: a response stored for other `Vary` values
+        // replaces it (Chromium's disk cache, Gecko's cache2, WebKit's NetworkCache; seen in
+        // Chromium 156 by `verify`). A shared cache may keep one per variant (Varnish, CDNs).
+        var list = shared ? entries[key] ?? [] : []
         list.removeAll { $0.varyValues == varyValues }
         list.append(Entry(response: response, varyValues: varyValues, varyAll: varyAll, storedAt: now, freshFor: fresh))
         entries[key] = list

@@ -92,6 +92,21 @@ import CORSModel
         #expect(Verification.stepDifferences(model: r, observed: wrongStatus, serverAddsLength: true) == ["status: model 200, engine 201"])
     }
 
+    @Test func onlyFirefoxLinesMayComeInAnyOrder() throws {
+        let c = try load(missingACAO())
+        let reversed = chromiumObservation(console: chromiumLines.reversed())
+        #expect(!Verification.consoleDifferences(model: model(c, .chrome), observed: reversed, engine: .chromium).isEmpty)
+        // A failed preflight: Firefox prints two lines.
+        let ff = model(try load(missingACAO().replacingOccurrences(of: "\"Access-Control-Allow-Origin: https://app.example\", ", with: "")), .firefox)
+        #expect(ff.flatMap(\.messages).count == 2)
+        let lines = ["other line"] + ff.flatMap(\.messages)
+        var o = reversed
+        o.console = lines.reversed().map { .init(text: $0) }
+        #expect(Verification.consoleDifferences(model: ff, observed: o, engine: .firefox).first?.contains("line") == true)
+        o.console = ff.flatMap(\.messages).reversed().map { .init(text: $0) }
+        #expect(Verification.consoleDifferences(model: ff, observed: o, engine: .firefox).isEmpty)
+    }
+
     @Test func firefoxCookieWarningsAreNotRequestLines() {
         #expect(!Verification.isAboutRequest(.init(text: "Cookie “a” has been rejected because it is foreign and does not have the “Partitioned“ attribute."), engine: .firefox))
         #expect(Verification.isAboutRequest(.init(text: "Cross-Origin Request Blocked: x"), engine: .firefox))

@@ -288,6 +288,16 @@ struct OriginMapTests {
         #expect(m.restoreIncoming(name: "location", value: "http://127.0.0.1:18000/c/id/r/x?y#z", prefix: "/c/id/r") == "https://a.example/x?y#z")
     }
 
+    @Test("console lines map back: case URLs lose the run prefix; an origin ending a sentence is replaced, a longer port is not")
+    func consoleText() {
+        let line = "Access to fetch at 'http://127.0.0.1:18001/c/id/r1/data?x=1' from origin 'http://127.0.0.1:18000' has been blocked"
+        #expect(map.restoreText(line, prefix: "/c/id/r1") == "Access to fetch at 'https://api.example.com/data?x=1' from origin 'http://localhost:3000' has been blocked")
+        #expect(map.restoreText("the request origin http://127.0.0.1:18000.", prefix: "/c/id/r1") == "the request origin http://localhost:3000.")
+        #expect(map.restoreText("http://127.0.0.1:180001 and http://127.0.0.1:18000.evil", prefix: "/c/x/y") == "http://127.0.0.1:180001 and http://localhost:3000.evil")
+        #expect(map.restoreText("redirection URL http://user:secret@127.0.0.1:18001/c/id/r1/data has credentials", prefix: "/c/id/r1")
+                == "redirection URL https://user:secret@api.example.com/data has credentials")
+    }
+
     @Test("loopback http origins keep their own port; pins win; the rest count up from the base port")
     func ports() {
         let p = OriginMap.plannedPorts(for: ["https://a.example", "http://127.0.0.1:18190", "https://b.example", "null"], host: "127.0.0.1",

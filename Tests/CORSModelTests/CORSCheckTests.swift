@@ -131,4 +131,18 @@ import Testing
                                        "POST \(api)": [response(200, "Access-Control-Allow-Origin: *")]])
         #expect(r.preflightSent && r.outcome == .allowed)
     }
+
+    /// Gecko counts ACAO lines by their received name, case-sensitively (nsCORSListenerProxy.cpp);
+    /// seen in Firefox 153 by `cors-harness verify`.
+    @Test func geckoCountsOnlyLinesSpelledAsItsAtom() {
+        let mixed = headers("Access-Control-Allow-Origin: https://a.example", "access-control-allow-origin: https://a.example")
+        #expect(CORSCheck.geckoAllowOriginLines(mixed) == 1)
+        #expect(CORSCheck.geckoAllowOriginLines(headers("Access-Control-Allow-Origin: x", "Access-Control-Allow-Origin: y")) == 2)
+        let f = CORSCheck.check(mixed, status: 200, requestOrigin: "https://a.example", includeCredentials: false, family: .gecko,
+                                stage: .actual, url: url("https://api.example/"))
+        #expect(f?.reason == .multipleAllowOrigin && f?.allowOriginLines == 1)
+        let chromium = CORSCheck.check(mixed, status: 200, requestOrigin: "https://a.example", includeCredentials: false, family: .chromium,
+                                       stage: .actual, url: url("https://api.example/"))
+        #expect(chromium?.allowOriginLines == 2)
+    }
 }

@@ -77,4 +77,18 @@ import Testing
         #expect(creds.first == "Cross-origin redirection to https://b.example/2 denied by Cross-Origin Resource Sharing policy: redirection URL https://u:p@b.example/2 has credentials")
         #expect(creds.dropFirst().first == "Fetch API cannot load https://a.example/1 due to access control checks.")
     }
+
+    /// Seen by `cors-harness verify` in Chromium 156 and WebKitGTK 2.50: a delivered error status gets
+    /// its own line (also for an opaque no-cors response); Firefox prints nothing.
+    @Test func errorStatusOfADeliveredResponse() {
+        func lines(_ b: Browser, status: Int, mode: RequestMode = .cors) -> [String] {
+            let req = ScriptRequest(api: .fetch, url: url(CORSModelTests.api), method: mode == .noCORS ? "POST" : "GET", mode: mode)
+            return evaluate(req, browser: b, server: ["\(mode == .noCORS ? "POST" : "GET") \(CORSModelTests.api)": [response(status, ["Access-Control-Allow-Origin: *"])]]).messages
+        }
+        #expect(lines(.chrome, status: 404) == ["Failed to load resource: the server responded with a status of 404 (Not Found)"])
+        #expect(lines(.safari, status: 500) == ["Failed to load resource: the server responded with a status of 500 (Internal Server Error)"])
+        #expect(lines(.chrome, status: 403, mode: .noCORS) == ["Failed to load resource: the server responded with a status of 403 (Forbidden)"])
+        #expect(lines(.firefox, status: 404).isEmpty)
+        #expect(lines(.chrome, status: 302 + 97).isEmpty)
+    }
 }

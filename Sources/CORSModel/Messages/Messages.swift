@@ -12,6 +12,14 @@ public enum Messages {
         }
     }
 
+    /// The line Chromium and WebKit print when a response with an error status (400 and up) is
+    /// delivered, CORS, basic or opaque (a no-cors 403 too); Firefox prints none. Seen in Chromium 156 and WebKitGTK 2.50
+    /// (docs/engine-observations.md; `cors-harness verify`).
+    public static func errorStatusLine(status: Int, profile: EngineProfile) -> String? {
+        guard status >= 400, profile.family != .gecko else { return nil }
+        return "Failed to load resource: the server responded with a status of \(status) (\(HTTPResponse.reasonPhrase(status)))"
+    }
+
     /// Failures before anything is sent are exceptions thrown to script; no engine logs a console line.
     static func isScriptException(_ reason: Reason) -> Bool {
         switch reason {
