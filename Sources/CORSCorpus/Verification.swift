@@ -217,8 +217,10 @@ public enum Verification {
         let got = o.console.filter { isAboutRequest($0, engine: engine) }.map(\.text)
         if want == got { return [] }
         // Firefox logs from its network and content processes; their relative order varies from run
-        // to run (seen on wpt-r8-redirect-to-data-url), so for it the same lines in any order agree.
-        if engine == .firefox && want.sorted() == got.sorted() { return [] }
+        // to run (seen on wpt-r8-redirect-to-data-url). WebKit's `Failed to load resource` line comes
+        // from the inspector's network agent, and lands before the API's line for some responses
+        // (a 304: wpt-p19-if-none-match-304-without-acao). For these two the same lines in any order agree.
+        if engine != .chromium && want.sorted() == got.sorted() { return [] }
         return [Judge.messageDifference(expected: want, actual: got).replacingOccurrences(of: "messages:", with: "console:", options: [], range: nil)
             .replacingOccurrences(of: "expected:", with: "model: ").replacingOccurrences(of: "got:     ", with: "engine:")]
     }

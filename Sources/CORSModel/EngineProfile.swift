@@ -117,6 +117,8 @@ public struct EngineProfile: Sendable, Hashable {
     /// followed from the cache after the first request (seen in Chromium 156 by `cors-harness verify`).
     /// Firefox and WebKitGTK were seen to ask the server on every hop.
     public var implicitlyFreshStatuses: Set<Int> = []
+    /// Gecko keys its HTTP cache also by whether credentials are included (see Fetch.cachePartition).
+    public var httpCacheKeyedByCredentials = false
     /// Gecko's `Access-Control-Request-Headers` names an unsafe header once per entry of the request's
     /// header list, repeats included (`x-a,x-a,x-b`); the spec lists each name once (seen in Firefox 153
     /// by `cors-harness verify`, case wpt-p5-fetch-duplicate-names-listed-once).
@@ -186,6 +188,7 @@ public struct EngineProfile: Sendable, Hashable {
         p.preflightDecidedOnce = true
         p.preflightUsesUntaintedOrigin = true
         p.requestHeadersListRepeats = true
+        p.httpCacheKeyedByCredentials = true
         return p
     }()
 

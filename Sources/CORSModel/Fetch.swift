@@ -35,6 +35,8 @@ struct Run {
     var tainted = false
     /// Redirect-taint `cross-site`: a hop left a URL that is not same-site with the page for another site.
     var crossSiteTaint = false
+    /// Console lines of the script's own calls (before anything is sent), printed before the rest.
+    var scriptMessages: [String] = []
 
     init(profile: EngineProfile, tracing: Bool, request: ScriptRequest, page: Origin) {
         self.profile = profile
@@ -128,7 +130,9 @@ struct Run {
         let combine = !isFetch || profile.combinesRepeatedRequestHeaders
         for h in request.headers {
             if Safelist.isForbiddenRequestHeader(h) || profile.extraForbiddenRequestHeaders.contains(h.lowercasedName) {
-                note("fetch#forbidden-request-header", "\(h.name) is a forbidden request header: silently dropped.")
+                note("fetch#forbidden-request-header", "\(h.name) is a forbidden request header: \(isFetch ? "silently dropped" : "setRequestHeader() ignores it").")
+                // XHR's setRequestHeader() says so on the console; fetch's Headers object says nothing.
+                if !isFetch { scriptMessages.append(Messages.refusedRequestHeaderLine(name: h.name, profile: profile)) }
                 continue
             }
             if mode == .noCORS && !Safelist.isNoCORSSafelisted(h, profile: profile) {
@@ -216,7 +220,8 @@ struct Run {
                 attachCookies(to: &wire, context: cookieContext, state: &state)
             }
             let actual = HTTPRequest(method: method, url: currentURL, headers: wire, body: body)
-            guard let response = sendThroughHTTPCache(actual, cacheMode: isFetch ? request.cache : .default, state: &state, network: &network) else { return finish() }
+            guard let response = sendThroughHTTPCache(actual, cacheMode: isFetch ? request.cache : .default, anonymous: !includeCredentials,
+                                                      state: &state, network: &network) else { return finish() }
             // fetch#http-network-fetch: Set-Cookie is processed before, and whatever the result of, the CORS check.
             if !result.fromCache && response.headers.contains("set-cookie") {
                 storeCookies(from: response, context: cookieContext, state: &state)
@@ -502,21 +507,29 @@ struct Run {
         return serializedOrigin
     }
 
+    /// The HTTP cache partition: the page's site (fetch#network-partition-key); Gecko also keys
+    /// entries by whether credentials were included (its `a,` anonymous cache-key prefix), so a
+    /// response loaded with credentials is not used for a request without (seen in Firefox 153 by
+    /// `cors-harness verify`, case wpt-n2-same-site-page-cached-response-without-acao).
+    func cachePartition(anonymous: Bool) -> String {
+        profile.httpCacheKeyedByCredentials && anonymous ? page.siteKey + " anonymous" : page.siteKey
+    }
+
     /// fetch#http-network-or-cache-fetch with the browser's HTTP cache: a fresh stored response is
     /// used without the network; a stale one with validators is revalidated and a 304 merged into it.
-    mutating func sendThroughHTTPCache<N: Network>(_ req: HTTPRequest, cacheMode: CacheMode, state: inout BrowserState, network: inout N) -> HTTPResponse? {
+    mutating func sendThroughHTTPCache<N: Network>(_ req: HTTPRequest, cacheMode: CacheMode, anonymous: Bool, state: inout BrowserState, network: inout N) -> HTTPResponse? {
         guard req.method == "GET", cacheMode != .noStore else { return send(req, network: &network) }
         // Most evaluations never touch the cache: skip computing the partition until it matters.
         if state.httpCache.isEmpty && cacheMode != .onlyIfCached {
             guard let response = send(req, network: &network) else { return nil }
             if profile.implicitlyFreshStatuses.contains(response.status)
                 || response.headers.headers.contains(where: { $0.lowercasedName == "cache-control" || $0.lowercasedName == "etag" || $0.lowercasedName == "last-modified" }) {
-                state.httpCache.store(partition: page.siteKey, url: req.url, request: req.headers, response: response, now: state.now, shared: false,
+                state.httpCache.store(partition: cachePartition(anonymous: anonymous), url: req.url, request: req.headers, response: response, now: state.now, shared: false,
                                       implicitlyFresh: profile.implicitlyFreshStatuses)
             }
             return response
         }
-        let partition = page.siteKey
+        let partition = cachePartition(anonymous: anonymous)
         if cacheMode != .reload, let stored = state.httpCache.lookup(partition: partition, url: req.url, request: req.headers) {
             let fresh = state.now - stored.storedAt < stored.freshFor
             if (fresh && cacheMode == .default) || cacheMode == .forceCache || cacheMode == .onlyIfCached {
@@ -567,7 +580,7 @@ struct Run {
         if let tracer { result.trace = tracer.steps }
         if sawUnscripted {
             result.outcome = .blocked
-            result.messages = []
+            result.messages = scriptMessages
             return
         }
         // Opaque responses too: the line is about the network response, which script cannot see.
@@ -583,5 +596,6 @@ struct Run {
                 result.messagesModelled = false
             }
         }
+        if !scriptMessages.isEmpty { result.messages.insert(contentsOf: scriptMessages, at: 0) }
     }
 }

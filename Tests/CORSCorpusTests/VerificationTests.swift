@@ -92,7 +92,7 @@ import CORSModel
         #expect(Verification.stepDifferences(model: r, observed: wrongStatus, serverAddsLength: true) == ["status: model 200, engine 201"])
     }
 
-    @Test func onlyFirefoxLinesMayComeInAnyOrder() throws {
+    @Test func chromiumLinesMustKeepTheirOrderOthersMayNot() throws {
         let c = try load(missingACAO())
         let reversed = chromiumObservation(console: chromiumLines.reversed())
         #expect(!Verification.consoleDifferences(model: model(c, .chrome), observed: reversed, engine: .chromium).isEmpty)

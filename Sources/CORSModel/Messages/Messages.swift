@@ -20,6 +20,15 @@ public enum Messages {
         return "Failed to load resource: the server responded with a status of \(status) (\(HTTPResponse.reasonPhrase(status)))"
     }
 
+    /// The line `XMLHttpRequest.setRequestHeader()` prints for a forbidden header name, which it
+    /// ignores (seen by `cors-harness verify`: Chromium 156, Firefox 153, WebKitGTK 2.50).
+    public static func refusedRequestHeaderLine(name: String, profile: EngineProfile) -> String {
+        switch profile.family {
+        case .chromium, .webkit: return "Refused to set unsafe header \"\(name)\""
+        case .gecko: return "Attempt to set a forbidden header was denied: \(name)"
+        }
+    }
+
     /// Failures before anything is sent are exceptions thrown to script; no engine logs a console line.
     static func isScriptException(_ reason: Reason) -> Bool {
         switch reason {
