@@ -252,6 +252,13 @@ public enum Verification {
     }
 }
 
+extension Case {
+    /// The case answers 401 with `WWW-Authenticate`: a browser may put up a login prompt.
+    public var asksForLogin: Bool {
+        serverScript.contains { $0.responses.contains { $0.status == 401 && $0.headers.contains("www-authenticate") } }
+    }
+}
+
 extension String {
     /// The string without leading and trailing characters from `chars` (HTTP whitespace, say).
     public func trimmingSet(_ chars: String) -> String {

@@ -48,6 +48,8 @@ public final class EngineDriver: @unchecked Sendable {
         self.engine = engine
         guard FileManager.default.isExecutableFile(atPath: python) else { throw Failure.cannotStart("\(python) not found (apt-get install -y python3)") }
         guard FileManager.default.fileExists(atPath: script) else { throw Failure.cannotStart("\(script) not found (run verify from the repository, or pass --drivers DIR)") }
+        // A driver that died leaves a closed pipe: writing to it must be an error, not SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         FileManager.default.createFile(atPath: log, contents: nil)
         let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.executableURL = URL(fileURLWithPath: python)
@@ -110,9 +112,11 @@ public final class EngineDriver: @unchecked Sendable {
     }
 
     /// Opens `url` in a fresh page and returns the console lines once the page says it is done.
-    public func run(id: String, url: String, timeout: Double, settle: Double) throws -> PageRun {
-        try send(["cmd": "run", "id": id, "url": url, "timeout": timeout, "settle": settle])
-        let deadline = Date().addingTimeInterval(timeout + settle + 20)
+    /// - Parameter grace: seconds on top of `timeout + settle` before the driver counts as hung
+    ///   (PROTOCOL.md promises an answer within `timeout + settle + 15`).
+    public func run(id: String, url: String, timeout: Double, settle: Double, handleAuth: Bool = false, grace: Double = 20) throws -> PageRun {
+        try send(["cmd": "run", "id": id, "url": url, "timeout": timeout, "settle": settle, "handleAuth": handleAuth])
+        let deadline = Date().addingTimeInterval(timeout + settle + grace)
         while true {
             let obj = try next(deadline: deadline, waitingFor: "case \(id)")
             guard obj["event"] as? String == "result", obj["id"] as? String == id else { continue }

@@ -35,10 +35,9 @@ enum RunnerPage {
                         "reason": f.reason?.rawValue as Any, "caseError": f.caseError as Any]
             }
         }
-        // A 401 with WWW-Authenticate makes a browser prompt for credentials (headless: wait forever).
-        let prompts = c.serverScript.contains { $0.responses.contains { $0.status == 401 && $0.headers.contains("www-authenticate") } }
+        // A 401 with WWW-Authenticate can make a browser prompt for credentials (headless: wait forever).
         return ["id": c.id, "title": c.title, "page": c.steps.first?.page.serialized ?? "", "steps": steps, "predicted": predicted,
-                "prompts": prompts]
+                "prompts": c.asksForLogin]
     }
 
     static func jsonText(_ object: Any) -> String {

@@ -242,7 +242,8 @@ public final class Verifier: @unchecked Sendable {
         }
         let url = entry.local + "/__runner?case=\(c.id)&run=\(token)&prompts=1"
         let wait = c.steps.reduce(0) { $0 + $1.after }
-        let page_ = try driver.run(id: token, url: url, timeout: options.pageTimeout + wait, settle: options.settle)
+        // A 401 with WWW-Authenticate may put up a login prompt; the driver cancels it as a user would.
+        let page_ = try driver.run(id: token, url: url, timeout: options.pageTimeout + wait, settle: options.settle, handleAuth: c.asksForLogin)
         let requests = server.requests(case: c.id, run: token).map { r in
             EngineObservation.Received(method: r.method, url: r.url, headers: r.headers.map { map.rewriteIncoming($0) })
         }

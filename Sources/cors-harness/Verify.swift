@@ -200,7 +200,9 @@ struct Verify: ParsableCommand {
                 }
                 for (b, steps) in o.differences.sorted(by: { $0.key < $1.key }) {
                     for (i, d) in steps.enumerated() where !d.isEmpty {
-                        for line in d { print("  \(b)\(c.steps.count > 1 ? " step \(i + 1)" : ""): \(line)") }
+                        for line in d {
+                            print("  \(b)\(c.steps.count > 1 ? " step \(i + 1)" : ""): " + line.replacingOccurrences(of: "\n", with: "\n    "))
+                        }
                     }
                 }
             }

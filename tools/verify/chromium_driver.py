@@ -36,8 +36,10 @@ HTTP auth: a 401 with WWW-Authenticate can make headless Chromium wait on an inv
 prompt. Intercepting requests (Fetch.enable with handleAuthRequests, CancelAuth) avoids that, but
 interception changes what is sent: an intercepted redirect loses the Origin header Chromium
 otherwise adds on a cross-origin hop after a same-origin one (seen with cors-harness verify,
-case wpt-r3-same-origin-hop-keeps-page-origin). So it is off by default; a page that hangs ends at
-its timeout. CHROMIUM_DRIVER_FETCH=browser turns the interception on.
+case wpt-r3-same-origin-hop-keeps-page-origin). So it is on only for a run whose command says
+`"handleAuth": true` (verify sets it for cases that answer 401 with WWW-Authenticate); the page then
+gets the 401, as when a user cancels the prompt (round 3 s112: Chromium returned the 401 without a
+prompt). CHROMIUM_DRIVER_FETCH=browser turns the interception on for every run.
 
 CHROMIUM_DRIVER_TRACE=1 logs every CDP event to stderr.
 """
@@ -234,6 +236,7 @@ class Run:
         self.crashed = None
         self.targets = []
         self.auth = []
+        self.intercepting = False
 
 
 class Driver:
@@ -465,6 +468,12 @@ class Driver:
             if not self.alive():
                 raise BrowserDied(self.death_reason())
             self.cdp.call("Storage.clearCookies", timeout=left())
+            # `handleAuth` (the case answers 401 with WWW-Authenticate): intercept this run only, and
+            # cancel the login prompt, as a user would; the page then gets the 401.
+            run.intercepting = bool(cmd.get("handleAuth")) and self.fetch_mode != "browser"
+            if run.intercepting:
+                self.cdp.call("Fetch.enable", {"handleAuthRequests": True, "patterns": [{"urlPattern": "*"}]},
+                              timeout=left())
             tgt = self.cdp.call("Target.createTarget", {"url": "about:blank"}, timeout=left())
             run.target_id = tgt["targetId"]
             self.run = run
@@ -521,13 +530,19 @@ class Driver:
                 except Exception as e:
                     log("run %s: closeTarget: %s" % (rid, e))
             self.run = None
+            if run.intercepting and self.alive():
+                try:
+                    self.cdp.call("Fetch.disable", timeout=left(5))
+                except Exception as e:
+                    log("run %s: Fetch.disable: %s" % (rid, e))
         if died or (error and not self.health_check(max(1.0, min(5.0, hard_deadline + 2 - time.monotonic())))):
             died = self.death_reason() if not self.alive() else (died or "chromium unresponsive")
             error = "browser died: %s" % died
         log("run %s: done=%s %.3fs total %.3fs targets=%s auth=%s" %
             (rid, done, seconds, time.monotonic() - t_start, run.targets, run.auth))
         return {"event": "result", "id": rid, "done": done, "seconds": round(seconds, 3),
-                "console": list(run.console), "dialogs": list(run.dialogs), "error": error}, died
+                "console": list(run.console), "dialogs": list(run.dialogs) + ["authenticate (cancelled): %s" % u for u in run.auth],
+                "error": error}, died
 
     def health_check(self, timeout=5.0):
         if not self.alive():
