@@ -139,7 +139,7 @@ struct Run {
                 note("fetch#concept-headers-guard", "\(h.name) is not no-CORS-safelisted: dropped by the request-no-cors guard.")
                 continue
             }
-            if combine, let i = headers.headers.firstIndex(where: { $0.lowercasedName == h.lowercasedName }) {
+            if combine, let i = headers.headers.firstIndex(where: { HeaderList.same($0.lowercasedName, h.lowercasedName) }) {
                 // xhr#the-setrequestheader()-method combines repeated names; Chromium and WebKit's header
                 // maps do the same for fetch (observed s81).
                 let old = headers.headers[i]
@@ -270,7 +270,7 @@ struct Run {
                 }
                 // fetch#concept-response-location-url: Location is a single value; several different
                 // Location lines fail (Chromium: ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION).
-                let locations = Set(response.headers.headers.filter { $0.lowercasedName == "location" }.map(\.value))
+                let locations = Set(response.headers.headers.filter { HeaderList.same($0.lowercasedName, "location") }.map(\.value))
                 let locationValue = locations.count == 1 || !profile.multipleLocationsFail ? location : nil
                 if location.isEmpty && profile.emptyLocation == .failSilently {
                     var f = Failure(reason: .redirectLocationInvalid, stage: .redirect, url: currentURL)
@@ -366,9 +366,13 @@ struct Run {
         var listed = unsafeNames
         if profile.requestHeadersListRepeats {
             // Gecko lists a name once per header entry: fetch headers `x-a: 2` and `X-A: 3` give `x-a,x-a`.
-            let unsafe = Set(unsafeNames)
-            let repeats = headers.headers.map(\.lowercasedName).filter { unsafe.contains($0) }
-            if repeats.count > unsafeNames.count { listed = repeats.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+            // Counted first, without allocating: repeats are rare.
+            var entries = 0
+            for h in headers.headers where unsafeNames.contains(h.lowercasedName) { entries += 1 }
+            if entries > unsafeNames.count {
+                listed = headers.headers.map(\.lowercasedName).filter { unsafeNames.contains($0) }
+                    .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            }
         }
         if let acrh = Safelist.accessControlRequestHeaders(listed) { pre.append(name: "Access-Control-Request-Headers", value: acrh) }
         // Gecko's preflight goes out with the page's origin even once the request is tainted (s104).
@@ -522,8 +526,10 @@ struct Run {
         // Most evaluations never touch the cache: skip computing the partition until it matters.
         if state.httpCache.isEmpty && cacheMode != .onlyIfCached {
             guard let response = send(req, network: &network) else { return nil }
-            if profile.implicitlyFreshStatuses.contains(response.status)
-                || response.headers.headers.contains(where: { $0.lowercasedName == "cache-control" || $0.lowercasedName == "etag" || $0.lowercasedName == "last-modified" }) {
+            if (300...410).contains(response.status) && profile.implicitlyFreshStatuses.contains(response.status)
+                || response.headers.headers.contains(where: { h in
+                    HeaderList.same(h.lowercasedName, "cache-control") || HeaderList.same(h.lowercasedName, "etag") || HeaderList.same(h.lowercasedName, "last-modified")
+                }) {
                 state.httpCache.store(partition: cachePartition(anonymous: anonymous), url: req.url, request: req.headers, response: response, now: state.now, shared: false,
                                       implicitlyFresh: profile.implicitlyFreshStatuses)
             }

@@ -53,7 +53,7 @@ public struct HTTPCache: Sendable, Hashable {
     /// - Parameter implicitlyFresh: statuses fresh forever when nothing says otherwise (Chromium:
     ///   300, 301, 308 and 410, net/http/http_response_headers.cc GetFreshnessLifetimes).
     public mutating func store(partition: String, url: WebURL, request: HeaderList, response: HTTPResponse, now: Double, shared: Bool,
-                               implicitlyFresh: Set<Int> = []) {
+                               implicitlyFresh: [Int] = []) {
         guard Self.isStorableStatus(response.status) else { return }
         let explicit = Self.freshness(response.headers, shared: shared)
         let implicit: Double? = implicitlyFresh.contains(response.status) && explicit == nil

@@ -116,7 +116,7 @@ public enum Safelist {
 
     /// fetch#forbidden-response-header-name — never readable by script.
     public static func isForbiddenResponseHeaderName(_ lowercasedName: String) -> Bool {
-        lowercasedName == "set-cookie" || lowercasedName == "set-cookie2"
+        HeaderList.same(lowercasedName, "set-cookie") || HeaderList.same(lowercasedName, "set-cookie2")
     }
 
     /// fetch#privileged-no-cors-request-header-name / request-body-header names, deleted on a method rewrite.
