@@ -266,7 +266,7 @@ struct Context {
     // MARK: cases
 
     static let caseKeys = ["id", "title", "refs", "page", "request", "server", "cache", "expect", "steps", "browsers", "divergence", "verified", "verifiedNote", "notes", "gaps"]
-    static let requestKeys = ["api", "url", "method", "credentials", "withCredentials", "mode", "redirect", "headers", "body", "uploadListener", "referrerPolicy", "cache"]
+    static let requestKeys = ["api", "url", "method", "credentials", "withCredentials", "mode", "redirect", "headers", "body", "uploadListener", "referrerPolicy", "cache", "bodyStream"]
     static let expectKeys = ["outcome", "stage", "reason", "preflight", "status", "exposed", "requests", "messages", "fromCache", "cookies"]
 
     mutating func parseCase(_ node: Node, suite: String) -> Case? {
@@ -412,6 +412,11 @@ struct Context {
         if let n = merged["uploadListener"], let v = bool(n, what: "uploadListener") {
             if r.api == .fetch && v { error(n, "'uploadListener' applies to xhr") }
             r.uploadListener = v
+        }
+        if let n = merged["bodyStream"], let v = bool(n, what: "bodyStream") {
+            if r.api == .xhr && v { error(n, "'bodyStream' applies to fetch") }
+            if v && r.body == nil { error(n, "'bodyStream: true' needs a 'body' to stream") }
+            r.bodyIsStream = v
         }
         return parsedURL == nil ? nil : r
     }

@@ -164,11 +164,12 @@ public enum Verification {
         return d
     }
 
-    /// A request as `verify` compares it: kind, method, URL, the Origin header, the preflight's
-    /// `Access-Control-Request-*` values and the cookie names sent.
-    public static func requestSummary(method: String, url: String, preflight: Bool, header: (String) -> String?) -> String {
+    /// A request as `verify` compares it: kind, method, URL, the Origin header, the Referer header
+    /// (when `referer`), the preflight's `Access-Control-Request-*` values and the cookie names sent.
+    public static func requestSummary(method: String, url: String, preflight: Bool, referer: Bool = false, header: (String) -> String?) -> String {
         var s = (preflight ? "preflight " : "") + method + " " + url
         s += " origin=" + (header("origin") ?? "(none)")
+        if referer { s += " referer=" + (header("referer") ?? "(none)") }
         if preflight {
             s += " acrm=" + (header("access-control-request-method") ?? "(none)")
             s += " acrh=" + (header("access-control-request-headers") ?? "(none)")
@@ -180,15 +181,21 @@ public enum Verification {
         return s
     }
 
-    public static func modelRequests(_ results: [FetchResult]) -> [String] {
+    public static func modelRequests(_ results: [FetchResult], referer: Bool = false) -> [String] {
         results.flatMap { r in
-            r.requests.map { q in requestSummary(method: q.method, url: q.url.withoutFragment.serialized, preflight: q.isPreflight) { q.headers.get($0) } }
+            r.requests.map { q in
+                requestSummary(method: q.method, url: q.url.withoutFragment.serialized, preflight: q.isPreflight, referer: referer) { q.headers.get($0) }
+            }
         }
     }
 
-    public static func observedRequests(_ o: EngineObservation) -> [String] {
-        o.requests.map { q in requestSummary(method: q.method, url: q.url ?? "(unmatched)", preflight: q.isPreflight, header: q.header) }
+    public static func observedRequests(_ o: EngineObservation, referer: Bool = false) -> [String] {
+        o.requests.map { q in requestSummary(method: q.method, url: q.url ?? "(unmatched)", preflight: q.isPreflight, referer: referer, header: q.header) }
     }
+
+    /// Referer is compared unless a step runs in an opaque (`null`) page, whose document URL the
+    /// model does not know.
+    public static func comparesReferer(_ c: Case) -> Bool { !c.steps.contains { $0.page.serialized == "null" } }
 
     /// Console lines that belong to the request under test. Engines also print lines about the page
     /// itself; those listed here are dropped before comparing (docs/VERIFY.md lists them).
@@ -242,7 +249,8 @@ public enum Verification {
             perStep[i] += stepDifferences(model: results[i], observed: o.steps[i], serverAddsLength: serverAddsLength(i))
         }
         var caseWide: [String] = []
-        let want = modelRequests(results), got = observedRequests(o)
+        let referer = comparesReferer(c)
+        let want = modelRequests(results, referer: referer), got = observedRequests(o, referer: referer)
         if want != got {
             caseWide.append("requests received: model [\(want.joined(separator: "; "))], server [\(got.joined(separator: "; "))]")
         }

@@ -24,7 +24,7 @@ enum RunnerPage {
                 "headers": r.headers.map { [$0.name, $0.rawValue] },
                 "credentials": r.credentials.rawValue, "withCredentials": r.withCredentials, "mode": r.mode.rawValue,
                 "redirect": r.redirect.rawValue, "body": r.body as Any, "uploadListener": r.uploadListener,
-                "referrerPolicy": r.referrerPolicy.rawValue, "cache": r.cache.rawValue,
+                "referrerPolicy": r.referrerPolicy.rawValue, "cache": r.cache.rawValue, "bodyStream": r.bodyIsStream,
             ]
         }
         var predicted: [String: Any] = [:]
@@ -146,6 +146,12 @@ enum RunnerPage {
         const init = {method: s.method, headers: s.headers, credentials: s.credentials, mode: s.mode,
                       redirect: s.redirect, referrerPolicy: s.referrerPolicy, cache: s.cache};
         if (s.body !== null && s.body !== undefined) init.body = s.body;
+        if (s.bodyStream && init.body !== undefined) {
+          // A ReadableStream body (fetch upload streaming) needs duplex: 'half'.
+          const bytes = new TextEncoder().encode(init.body);
+          init.body = new ReadableStream({start(c) { c.enqueue(bytes); c.close(); }});
+          init.duplex = 'half';
+        }
         const res = await fetch(url, init);
         out.outcome = 'resolved'; out.status = res.status; out.type = res.type;
         out.headers = []; res.headers.forEach((v, k) => out.headers.push([k, v]));

@@ -231,6 +231,19 @@ public final class Verifier: @unchecked Sendable {
         return run
     }
 
+    /// A received header line in the case's terms: local origins mapped back; a `Referer` naming the
+    /// runner page or a step's frame (`/__runner?…`, `/__frame?…`) becomes the page's document URL
+    /// as cases imply it (`origin/`), and one naming a case URL loses the run prefix.
+    public static func caseTerms(header line: String, map: OriginMap, prefix: String) -> String {
+        guard line.lowercased().hasPrefix("referer:") else { return map.rewriteIncoming(line) }
+        var value = map.restoreText(String(line.dropFirst("referer:".count)).trimmingSet(" \t"), prefix: prefix)
+        if let scheme = value.range(of: "://"), let slash = value[scheme.upperBound...].firstIndex(of: "/"),
+           value[slash...].hasPrefix("/__runner") || value[slash...].hasPrefix("/__frame") {
+            value = String(value[..<slash]) + "/"
+        }
+        return "Referer: " + value
+    }
+
     /// Opens the case in a fresh page of the engine and gathers what the script saw, what the
     /// server received and what the engine printed, all in the case's terms.
     func observe(_ c: Case, run token: String, driver: EngineDriver) throws -> EngineObservation {
@@ -245,7 +258,7 @@ public final class Verifier: @unchecked Sendable {
         // A 401 with WWW-Authenticate may put up a login prompt; the driver cancels it as a user would.
         let page_ = try driver.run(id: token, url: url, timeout: options.pageTimeout + wait, settle: options.settle, handleAuth: c.asksForLogin)
         let requests = server.requests(case: c.id, run: token).map { r in
-            EngineObservation.Received(method: r.method, url: r.url, headers: r.headers.map { map.rewriteIncoming($0) })
+            EngineObservation.Received(method: r.method, url: r.url, headers: r.headers.map { Verifier.caseTerms(header: $0, map: map, prefix: prefix) })
         }
         let console = page_.console.map {
             EngineObservation.ConsoleLine(level: $0.level, source: $0.source, text: map.restoreText($0.text, prefix: prefix))

@@ -33,6 +33,19 @@ public enum EngineFamily: String, Sendable, Codable {
 }
 
 /// What a redirect with an empty `Location` value does.
+/// Request bodies that are streams (fetch#concept-body-source null).
+public enum StreamUploads: String, Sendable {
+    /// As the spec says: the stream is sent; a redirect other than 303 fails. Chromium, which needs
+    /// HTTP/2 or HTTP/3 for it (over HTTP/1.1: net::ERR_ALPN_NEGOTIATION_FAILED).
+    case spec
+    /// Gecko has no streaming uploads: the Request constructor turns the stream into the string
+    /// `[object ReadableStream]`, an ordinary body that redirects replay (Firefox 153, verify).
+    case stringified
+    /// WebKit rejects the fetch before sending: NotSupportedError "ReadableStream uploading is not
+    /// supported" (WebKitGTK 2.50, verify).
+    case unsupported
+}
+
 public enum EmptyLocationRule: String, Sendable, Hashable {
     /// Parse "" against the response URL: the same URL again (spec; Gecko loops to the redirect limit).
     case follow
@@ -117,6 +130,11 @@ public struct EngineProfile: Sendable, Hashable {
     /// followed from the cache after the first request (seen in Chromium 156 by `cors-harness verify`).
     /// Firefox and WebKitGTK were seen to ask the server on every hop.
     public var implicitlyFreshStatuses: [Int] = []
+    /// What the engine does with a `ReadableStream` request body (fetch upload streaming).
+    public var streamUploads: StreamUploads = .spec
+    /// Chromium preflights every streaming upload, safelisted or not (seen in Chromium 156 by
+    /// `cors-harness verify`: an OPTIONS before a POST with only safelisted headers).
+    public var preflightsStreamUploads = false
     /// Gecko keys its HTTP cache also by whether credentials are included (see Fetch.cachePartition).
     public var httpCacheKeyedByCredentials = false
     /// Gecko's `Access-Control-Request-Headers` names an unsafe header once per entry of the request's
@@ -169,6 +187,7 @@ public struct EngineProfile: Sendable, Hashable {
         p.extraForbiddenRequestHeaders = ["user-agent"]
         p.originFollowsReferrerPolicy = false
         p.implicitlyFreshStatuses = [300, 301, 308, 410]
+        p.preflightsStreamUploads = true
         return p
     }
 
@@ -190,6 +209,7 @@ public struct EngineProfile: Sendable, Hashable {
         p.preflightUsesUntaintedOrigin = true
         p.requestHeadersListRepeats = true
         p.httpCacheKeyedByCredentials = true
+        p.streamUploads = .stringified
         return p
     }()
 
@@ -211,6 +231,7 @@ public struct EngineProfile: Sendable, Hashable {
         p.preflightDecidedOnce = true
         p.preflightListsOriginalHeaders = true
         p.emptyLocation = .failSilently
+        p.streamUploads = .unsupported
         return p
     }()
 

@@ -27,6 +27,10 @@ public enum Reason: String, Sendable, Codable, CaseIterable {
     case redirectLocationInvalid = "redirect-location-invalid"
     case tooManyRedirects = "too-many-redirects"
     case redirectModeError = "redirect-mode-error"
+    /// A redirect other than 303 for a request whose body is a stream (fetch#http-redirect-fetch).
+    case redirectStreamBody = "redirect-stream-body"
+    /// The engine cannot upload a `ReadableStream` body at all (WebKit: NotSupportedError).
+    case streamBodyUnsupported = "stream-body-unsupported"
     case noCORSRedirectMode = "no-cors-redirect-mode"
     case disallowedByMode = "disallowed-by-mode"
     case corsDisabledScheme = "cors-disabled-scheme"
@@ -47,13 +51,13 @@ public enum Reason: String, Sendable, Codable, CaseIterable {
         case .multipleAllowOrigin: return "fetch#concept-header-list-get"
         case .preflightStatus, .preflightRedirect, .methodNotAllowed, .headerNotAllowed: return "fetch#cors-preflight-fetch-0"
         case .invalidAllowMethods, .invalidAllowHeaders: return "fetch#extract-header-list-values"
-        case .redirectCredentials, .redirectScheme, .tooManyRedirects: return "fetch#http-redirect-fetch"
+        case .redirectCredentials, .redirectScheme, .tooManyRedirects, .redirectStreamBody: return "fetch#http-redirect-fetch"
         case .redirectLocationInvalid: return "fetch#concept-response-location-url"
         case .redirectModeError: return "fetch#concept-http-fetch"
         case .noCORSRedirectMode, .disallowedByMode, .corsDisabledScheme: return "fetch#concept-main-fetch"
         case .forbiddenMethod: return "fetch#forbidden-method"
         case .invalidMethod: return "fetch#concept-method"
-        case .noCORSMethod, .bodyWithGetOrHead, .urlCredentials, .invalidURL, .onlyIfCachedMode: return "fetch#dom-request"
+        case .noCORSMethod, .bodyWithGetOrHead, .urlCredentials, .invalidURL, .onlyIfCachedMode, .streamBodyUnsupported: return "fetch#dom-request"
         case .networkFailure: return "fetch#concept-network-error"
         }
     }

@@ -37,6 +37,15 @@ struct Run {
     var crossSiteTaint = false
     /// Console lines of the script's own calls (before anything is sent), printed before the rest.
     var scriptMessages: [String] = []
+    /// The request's referrer policy; a redirect's `Referrer-Policy` header replaces it.
+    var referrerPolicy: ReferrerPolicy
+    /// `page + "/"`, the document URL cases imply (see Referrer).
+    let referrer: String
+    /// The Referer of the current hop. fetch#concept-main-fetch determines the request's referrer
+    /// on every hop from the one before, so once a hop has none (`no-referrer`), later hops have
+    /// none either, whatever a redirect's Referrer-Policy says (Chromium, Firefox and WebKitGTK agree).
+    var hopReferer: String?
+    var referrerGone = false
 
     init(profile: EngineProfile, tracing: Bool, request: ScriptRequest, page: Origin) {
         self.profile = profile
@@ -45,6 +54,8 @@ struct Run {
         self.page = page
         self.firstURL = request.url
         self.pageSerialized = page.serialized
+        self.referrerPolicy = request.api == .fetch ? request.referrerPolicy : .strictOriginWhenCrossOrigin
+        self.referrer = pageSerialized + "/"
         self.tracer = tracing ? Tracer() : nil
         self.result = FetchResult(outcome: .blocked, failure: nil, status: nil, responseType: "error", exposed: [],
                                   requests: [], responses: [], messages: [], trace: [], caseError: nil)
@@ -119,6 +130,20 @@ struct Run {
         if isFetch && request.cache == .onlyIfCached && mode != .sameOrigin {
             block(Failure(reason: .onlyIfCachedMode, stage: .request, url: request.url)); return finish()
         }
+        // A ReadableStream body: each engine does its own thing (EngineProfile.streamUploads).
+        var streamBody = isFetch && request.bodyIsStream && request.body != nil
+        if streamBody {
+            switch profile.streamUploads {
+            case .spec:
+                note("fetch#concept-body-source", "The body is a stream: its source is null, so it cannot be sent twice.")
+            case .unsupported:
+                note("fetch#dom-request", "This engine cannot upload a stream: the fetch is rejected before anything is sent.")
+                block(Failure(reason: .streamBodyUnsupported, stage: .request, url: request.url)); return finish()
+            case .stringified:
+                note("fetch#dom-request", "This engine has no streaming uploads: the stream becomes the string body \"[object ReadableStream]\".")
+                streamBody = false
+            }
+        }
         var body = request.body
         if body != nil && (method == "GET" || method == "HEAD") {
             if isFetch { block(Failure(reason: .bodyWithGetOrHead, stage: .request, url: request.url)); return finish() }
@@ -150,11 +175,12 @@ struct Run {
             }
             headers.append(h)
         }
-        if body != nil && !headers.contains("content-type") {
-            // fetch#concept-bodyinit-extract: a string body brings its own Content-Type.
+        if isFetch && request.bodyIsStream && body != nil && !streamBody { body = "[object ReadableStream]" }
+        if body != nil && !streamBody && !headers.contains("content-type") {
+            // fetch#concept-bodyinit-extract: a string body brings its own Content-Type (a stream none).
             headers.append(name: "Content-Type", value: "text/plain;charset=UTF-8")
         }
-        let useCORSPreflight = !isFetch && request.uploadListener
+        let uploadListenerPreflight = !isFetch && request.uploadListener
         // What the request as made needs (Gecko and WebKit keep this decision across redirects).
         // Computed before the first redirect rewrites anything, and only for engines that use it.
         var initialUnsafeNames: [String] = []
@@ -167,6 +193,10 @@ struct Run {
 
         while true {
             let requestOrigin = tainted ? "null" : pageSerialized
+            if !referrerGone {
+                hopReferer = Referrer.header(page: page, referrer: referrer, url: currentURL, policy: referrerPolicy)
+                referrerGone = hopReferer == nil
+            }
             let stageHere: Stage = redirectCount == 0 ? .request : .redirect
             var needsPreflightPath = false
 
@@ -188,6 +218,8 @@ struct Run {
                 tainting = .cors
                 var unsafeNames = Safelist.corsUnsafeNames(headers, profile: profile)
                 // Gecko and WebKit preflight every cross-origin hop of a request that needed one when made.
+                // Chromium's streaming-upload preflight lasts while there is a stream (a 303 drops it).
+                let useCORSPreflight = uploadListenerPreflight || (streamBody && body != nil && profile.preflightsStreamUploads)
                 let forcePreflight = useCORSPreflight || (profile.preflightDecidedOnce && initialNeedsPreflight)
                 if profile.preflightListsOriginalHeaders && initialNeedsPreflight {
                     unsafeNames = Array(Set(unsafeNames).union(initialUnsafeNames)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -212,6 +244,7 @@ struct Run {
             if let origin = originHeader(tainting: tainting, method: method, mode: mode, url: currentURL, serializedOrigin: requestOrigin) {
                 wire.append(name: "Origin", value: origin)
             }
+            if let referer = hopReferer { wire.append(name: "Referer", value: referer) }
             // includeCredentials is decided per hop: `include`, or `same-origin` while tainting is basic.
             let includeCredentials = credentials == .include || (credentials == .sameOrigin && tainting == .basic)
             let cookieContext = CookieContext(topLevelOrigin: page, requestURL: currentURL, method: method,
@@ -247,7 +280,7 @@ struct Run {
 
             if redirectCount == 0 && profile.preflightDecidedOnce && response.isRedirect {
                 initialUnsafeNames = Safelist.corsUnsafeNames(headers, profile: profile)
-                initialNeedsPreflight = useCORSPreflight || !Method.isCORSSafelisted(method) || !initialUnsafeNames.isEmpty
+                initialNeedsPreflight = uploadListenerPreflight || (streamBody && profile.preflightsStreamUploads) || !Method.isCORSSafelisted(method) || !initialUnsafeNames.isEmpty
             }
 
             // MARK: Redirects (fetch#http-redirect-fetch)
@@ -293,6 +326,10 @@ struct Run {
                 if target.includesCredentials && ((mode == .cors && target.origin != page) || tainting == .cors) {
                     f.reason = .redirectCredentials; block(f); return finish()
                 }
+                // A stream cannot be sent again: any redirect but 303 fails (fetch#http-redirect-fetch).
+                if streamBody && body != nil && response.status != 303 {
+                    f.reason = .redirectStreamBody; block(f); return finish()
+                }
                 // Method rewrite: 301/302 POST → GET, 303 anything but GET/HEAD → GET.
                 if ((response.status == 301 || response.status == 302) && method == "POST") || (response.status == 303 && method != "GET" && method != "HEAD") {
                     note("fetch#http-redirect-fetch", "\(response.status) rewrites \(method) to GET and drops the body.")
@@ -313,6 +350,11 @@ struct Run {
                 if !tainted && currentURL.origin != page && target.origin != currentURL.origin {
                     tainted = true
                     note("fetch#serializing-a-request-origin", "Redirect from \(currentURL.origin) to \(target.origin): the request's origin is now tainted and serializes as null.")
+                }
+                // fetch#http-redirect-fetch: a Referrer-Policy header on the redirect sets the policy of later hops.
+                if let policy = Referrer.parse(response.headers.get("referrer-policy")) {
+                    if policy != referrerPolicy { note("fetch#http-redirect-fetch", "Referrer-Policy: \(policy.rawValue) applies to the next hops.") }
+                    referrerPolicy = policy
                 }
                 note("fetch#http-redirect-fetch", "Following \(response.status) to \(target).")
                 currentURL = target
@@ -378,6 +420,8 @@ struct Run {
         // Gecko's preflight goes out with the page's origin even once the request is tainted (s104).
         let preflightOrigin = profile.preflightUsesUntaintedOrigin ? pageSerialized : requestOrigin
         pre.append(name: "Origin", value: preflightOrigin)
+        // fetch#cors-preflight-fetch: the preflight has the request's referrer.
+        if let referer = hopReferer { pre.append(name: "Referer", value: referer) }
         guard let response = send(HTTPRequest(method: "OPTIONS", url: url, headers: pre, isPreflight: true), network: &network) else { return false }
 
         func fail(_ reason: Reason) -> Bool {
@@ -497,7 +541,7 @@ struct Run {
         if tainting == .cors { return serializedOrigin }
         if method == "GET" || method == "HEAD" { return nil }
         if mode != .cors && profile.originFollowsReferrerPolicy {
-            switch request.api == .fetch ? request.referrerPolicy : .strictOriginWhenCrossOrigin {
+            switch referrerPolicy {
             case .noReferrer:
                 return "null"
             case .noReferrerWhenDowngrade, .strictOrigin, .strictOriginWhenCrossOrigin:
@@ -576,7 +620,7 @@ struct Run {
         var why: [String] = []
         if !Method.isCORSSafelisted(method) { why.append("method \(method) is not safelisted") }
         if !unsafe.isEmpty { why.append("headers not safelisted: \(unsafe.joined(separator: ", "))") }
-        if upload { why.append("an upload listener sets the use-CORS-preflight flag") }
+        if upload { why.append(request.api == .xhr ? "an upload listener sets the use-CORS-preflight flag" : "this engine preflights every streaming upload") }
         return why.joined(separator: "; ") + "."
     }
 

@@ -42,6 +42,9 @@ public struct ScriptRequest: Sendable, Hashable {
     public var referrerPolicy: ReferrerPolicy = .strictOriginWhenCrossOrigin
     /// fetch `cache`.
     public var cache: CacheMode = .default
+    /// fetch: the body is sent as a `ReadableStream` (with `duplex: "half"`), whose source is null:
+    /// it cannot be sent again, so a redirect other than 303 fails (fetch#http-redirect-fetch).
+    public var bodyIsStream = false
 
     public init(api: API = .fetch, url: WebURL, method: String = "GET", headers: [Header] = [],
                 credentials: CredentialsMode = .sameOrigin, withCredentials: Bool = false,

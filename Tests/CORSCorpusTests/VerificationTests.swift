@@ -35,8 +35,8 @@ import CORSModel
             requests: [
                 .init(method: "OPTIONS", url: "https://api.example.com/data",
                       headers: ["Host: 127.0.0.1:1", "Origin: https://app.example", "Access-Control-Request-Method: GET",
-                                "Access-Control-Request-Headers: x-token"]),
-                .init(method: "GET", url: "https://api.example.com/data", headers: ["Origin: https://app.example", "X-Token: 1"]),
+                                "Access-Control-Request-Headers: x-token", "Referer: https://app.example/"]),
+                .init(method: "GET", url: "https://api.example.com/data", headers: ["Origin: https://app.example", "X-Token: 1", "Referer: https://app.example/"]),
             ],
             console: console.map { .init(level: "error", text: $0) })
     }
@@ -58,7 +58,7 @@ import CORSModel
         o.requests.removeFirst()
         let diffs = Verification.compare(c, model: model(c, .chrome), observed: o, engine: .chromium) { _ in true }.flatMap { $0 }
         #expect(diffs.count == 2)
-        #expect(diffs[0].hasPrefix("requests received:") && diffs[0].contains("preflight OPTIONS https://api.example.com/data origin=https://app.example acrm=GET acrh=x-token"))
+        #expect(diffs[0].hasPrefix("requests received:") && diffs[0].contains("preflight OPTIONS https://api.example.com/data origin=https://app.example referer=https://app.example/ acrm=GET acrh=x-token"))
         #expect(diffs[1].hasPrefix("console: line 2 differs"))
     }
 

@@ -298,6 +298,17 @@ struct OriginMapTests {
                 == "redirection URL https://user:secret@api.example.com/data has credentials")
     }
 
+    @Test("verify reads received headers in the case's terms: a Referer naming the runner or a frame is the page's origin and '/'")
+    func refererInCaseTerms() {
+        #expect(Verifier.caseTerms(header: "Referer: http://127.0.0.1:18000/__runner?case=a&run=r1&prompts=1", map: map, prefix: "/c/a/r1")
+                == "Referer: http://localhost:3000/")
+        #expect(Verifier.caseTerms(header: "referer: http://127.0.0.1:18001/__frame?case=a&step=1&run=r1", map: map, prefix: "/c/a/r1")
+                == "Referer: https://api.example.com/")
+        #expect(Verifier.caseTerms(header: "Referer: http://127.0.0.1:18001/c/a/r1/start?x", map: map, prefix: "/c/a/r1")
+                == "Referer: https://api.example.com/start?x")
+        #expect(Verifier.caseTerms(header: "Origin: http://127.0.0.1:18000", map: map, prefix: "/c/a/r1") == "Origin: http://localhost:3000")
+    }
+
     @Test("loopback http origins keep their own port; pins win; the rest count up from the base port")
     func ports() {
         let p = OriginMap.plannedPorts(for: ["https://a.example", "http://127.0.0.1:18190", "https://b.example", "null"], host: "127.0.0.1",

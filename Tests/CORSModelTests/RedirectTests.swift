@@ -77,4 +77,28 @@ import Testing
         #expect(r.requests.last?.headers.get("Authorization") == nil)
         #expect(r.requests.count == 3)   // no second preflight: nothing unsafe is left
     }
+
+    /// fetch#http-redirect-fetch: a stream body cannot be sent twice; each engine's own handling
+    /// (EngineProfile.streamUploads) as `cors-harness verify` saw it.
+    @Test func streamBodies() {
+        func run(_ b: Browser, status: Int) -> FetchResult {
+            var req = ScriptRequest(api: .fetch, url: url("https://api.example.com/up"), method: "POST", body: "hello")
+            req.bodyIsStream = true
+            return evaluate(req, browser: b, server: [
+                "OPTIONS https://api.example.com/up": [response(204, ["Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: POST"])],
+                "POST https://api.example.com/up": [response(status, ["Location: https://api.example.com/next", "Access-Control-Allow-Origin: *"])],
+                "POST https://api.example.com/next": [response(200, ["Access-Control-Allow-Origin: *"])],
+                "GET https://api.example.com/next": [response(200, ["Access-Control-Allow-Origin: *"])],
+            ])
+        }
+        let chrome307 = run(.chrome, status: 307)
+        #expect(chrome307.reason == .redirectStreamBody && chrome307.stage == .redirect && chrome307.preflightSent)
+        #expect(chrome307.requests.last?.headers.get("content-type") == nil)   // a stream brings no Content-Type
+        let chrome303 = run(.chrome, status: 303)
+        #expect(chrome303.outcome == .allowed && chrome303.requests.map(\.method) == ["OPTIONS", "POST", "GET"])
+        let firefox307 = run(.firefox, status: 307)
+        #expect(firefox307.outcome == .allowed && !firefox307.preflightSent && firefox307.requests.last?.body == "[object ReadableStream]")
+        let safari = run(.safari, status: 307)
+        #expect(safari.reason == .streamBodyUnsupported && safari.requests.isEmpty && safari.messages.isEmpty)
+    }
 }

@@ -22,6 +22,9 @@ public enum ChromiumMessages {
             // Chromium names the page's URL (`from frame with URL …`), which cases do not state (s62).
             return nil
         case .networkFailure: return ["Failed to load resource: \(f.detail ?? "net::ERR_FAILED")"]
+        case .redirectStreamBody:
+            // Not observable here: Chromium streams uploads over HTTP/2 or HTTP/3 only, the mock server speaks HTTP/1.1.
+            return nil
         case .disallowedByMode where api == .fetch:
             // Observed in Chromium 156 (docs/engine-observations.md s25): the renderer refuses before any
             // CORS check, with this single line.

@@ -32,7 +32,8 @@ public enum Messages {
     /// Failures before anything is sent are exceptions thrown to script; no engine logs a console line.
     static func isScriptException(_ reason: Reason) -> Bool {
         switch reason {
-        case .forbiddenMethod, .invalidMethod, .noCORSMethod, .bodyWithGetOrHead, .urlCredentials, .invalidURL, .onlyIfCachedMode: return true
+        case .forbiddenMethod, .invalidMethod, .noCORSMethod, .bodyWithGetOrHead, .urlCredentials, .invalidURL, .onlyIfCachedMode,
+             .streamBodyUnsupported: return true
         default: return false
         }
     }

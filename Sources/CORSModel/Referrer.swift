@@ -1,0 +1,48 @@
+/// The `Referer` header (referrer-policy#determine-requests-referrer) and the `Referrer-Policy`
+/// header of a redirect (fetch#http-redirect-fetch, referrer-policy#parse-referrer-policy-from-header).
+///
+/// Cases name the page by its origin, so the page's document URL is taken to be `origin + "/"`:
+/// the full referrer and the origin-only referrer are then the same string, and the policy decides
+/// only whether it is sent. An opaque (`null`) page has an unknown document URL: not modelled.
+public enum Referrer {
+    /// The `Referer` value a request from `page` to `url` carries under `policy`, or nil for none.
+    /// - Parameter referrer: `page.serialized + "/"`, computed once per fetch.
+    public static func header(page: Origin, referrer: String, url: WebURL, policy: ReferrerPolicy) -> String? {
+        guard page.scheme != nil else { return nil }
+        // A downgrade: from an https page to a URL that is not potentially trustworthy.
+        func downgrade() -> Bool {
+            page.scheme == "https" && !isPotentiallyTrustworthy(url)
+        }
+        switch policy {
+        case .noReferrer:
+            return nil
+        case .origin, .unsafeURL, .originWhenCrossOrigin:
+            return referrer
+        case .strictOrigin, .strictOriginWhenCrossOrigin, .noReferrerWhenDowngrade:
+            // strict-origin-when-cross-origin sends the full URL same-origin, the origin cross-origin,
+            // nothing on a downgrade; with a document URL of `origin/` all three behave alike.
+            return downgrade() ? nil : referrer
+        case .sameOrigin:
+            return url.origin == page ? referrer : nil
+        }
+    }
+
+    /// secure-contexts#is-url-trustworthy, for http(s): https, or a loopback host.
+    static func isPotentiallyTrustworthy(_ url: WebURL) -> Bool {
+        if url.scheme == "https" || url.scheme == "wss" { return true }
+        guard let host = url.host else { return false }
+        return host == "localhost" || host.hasSuffix(".localhost") || host == "[::1]"
+            || CookieHosts.matches(host, patterns: ["127.0.0.0/8"])
+    }
+
+    /// referrer-policy#parse-referrer-policy-from-header: the last recognised token of the
+    /// comma-separated values; nil when there is none (the request keeps its policy).
+    public static func parse(_ value: String?) -> ReferrerPolicy? {
+        guard let value else { return nil }
+        var policy: ReferrerPolicy?
+        for token in value.split(separator: ",") {
+            if let p = ReferrerPolicy(rawValue: token.trimmingSpacesAndTabs().lowercased()) { policy = p }
+        }
+        return policy
+    }
+}
