@@ -39,13 +39,20 @@ struct Run {
     var scriptMessages: [String] = []
     /// The request's referrer policy; a redirect's `Referrer-Policy` header replaces it.
     var referrerPolicy: ReferrerPolicy
-    /// `page + "/"`, the document URL cases imply (see Referrer).
-    let referrer: String
     /// The Referer of the current hop. fetch#concept-main-fetch determines the request's referrer
     /// on every hop from the one before, so once a hop has none (`no-referrer`), later hops have
     /// none either, whatever a redirect's Referrer-Policy says (Chromium, Firefox and WebKitGTK agree).
-    var hopReferer: String?
+    var hopHasReferer = false
     var referrerGone = false
+    /// `Referer: <page>/` (the document URL cases imply, see Referrer), built once when first needed.
+    var refererHeader: Header?
+
+    /// Appends this hop's `Referer`, if it has one.
+    mutating func appendReferer(to list: inout HeaderList) {
+        guard hopHasReferer else { return }
+        if refererHeader == nil { refererHeader = Header(modelName: "Referer", lowercasedName: "referer", value: pageSerialized + "/") }
+        list.append(refererHeader.unsafelyUnwrapped)
+    }
 
     init(profile: EngineProfile, tracing: Bool, request: ScriptRequest, page: Origin) {
         self.profile = profile
@@ -55,7 +62,6 @@ struct Run {
         self.firstURL = request.url
         self.pageSerialized = page.serialized
         self.referrerPolicy = request.api == .fetch ? request.referrerPolicy : .strictOriginWhenCrossOrigin
-        self.referrer = pageSerialized + "/"
         self.tracer = tracing ? Tracer() : nil
         self.result = FetchResult(outcome: .blocked, failure: nil, status: nil, responseType: "error", exposed: [],
                                   requests: [], responses: [], messages: [], trace: [], caseError: nil)
@@ -178,7 +184,7 @@ struct Run {
         if isFetch && request.bodyIsStream && body != nil && !streamBody { body = "[object ReadableStream]" }
         if body != nil && !streamBody && !headers.contains("content-type") {
             // fetch#concept-bodyinit-extract: a string body brings its own Content-Type (a stream none).
-            headers.append(name: "Content-Type", value: "text/plain;charset=UTF-8")
+            headers.append(modelName: "Content-Type", lowercasedName: "content-type", value: "text/plain;charset=UTF-8")
         }
         let uploadListenerPreflight = !isFetch && request.uploadListener
         // What the request as made needs (Gecko and WebKit keep this decision across redirects).
@@ -194,8 +200,8 @@ struct Run {
         while true {
             let requestOrigin = tainted ? "null" : pageSerialized
             if !referrerGone {
-                hopReferer = Referrer.header(page: page, referrer: referrer, url: currentURL, policy: referrerPolicy)
-                referrerGone = hopReferer == nil
+                hopHasReferer = Referrer.sends(page: page, url: currentURL, policy: referrerPolicy)
+                referrerGone = !hopHasReferer
             }
             let stageHere: Stage = redirectCount == 0 ? .request : .redirect
             var needsPreflightPath = false
@@ -242,9 +248,9 @@ struct Run {
             // MARK: HTTP-network-or-cache fetch: the actual request
             var wire = headers
             if let origin = originHeader(tainting: tainting, method: method, mode: mode, url: currentURL, serializedOrigin: requestOrigin) {
-                wire.append(name: "Origin", value: origin)
+                wire.append(modelName: "Origin", lowercasedName: "origin", value: origin)
             }
-            if let referer = hopReferer { wire.append(name: "Referer", value: referer) }
+            appendReferer(to: &wire)
             // includeCredentials is decided per hop: `include`, or `same-origin` while tainting is basic.
             let includeCredentials = credentials == .include || (credentials == .sameOrigin && tainting == .basic)
             let cookieContext = CookieContext(topLevelOrigin: page, requestURL: currentURL, method: method,
@@ -403,8 +409,8 @@ struct Run {
 
         // fetch#cors-preflight-fetch-0: OPTIONS, Accept */*, ACRM, ACRH; no author headers, no credentials.
         var pre = HeaderList()
-        pre.append(name: "Accept", value: "*/*")
-        pre.append(name: "Access-Control-Request-Method", value: method)
+        pre.append(modelName: "Accept", lowercasedName: "accept", value: "*/*")
+        pre.append(modelName: "Access-Control-Request-Method", lowercasedName: "access-control-request-method", value: method)
         var listed = unsafeNames
         if profile.requestHeadersListRepeats {
             // Gecko lists a name once per header entry: fetch headers `x-a: 2` and `X-A: 3` give `x-a,x-a`.
@@ -416,12 +422,12 @@ struct Run {
                     .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             }
         }
-        if let acrh = Safelist.accessControlRequestHeaders(listed) { pre.append(name: "Access-Control-Request-Headers", value: acrh) }
+        if let acrh = Safelist.accessControlRequestHeaders(listed) { pre.append(modelName: "Access-Control-Request-Headers", lowercasedName: "access-control-request-headers", value: acrh) }
         // Gecko's preflight goes out with the page's origin even once the request is tainted (s104).
         let preflightOrigin = profile.preflightUsesUntaintedOrigin ? pageSerialized : requestOrigin
-        pre.append(name: "Origin", value: preflightOrigin)
+        pre.append(modelName: "Origin", lowercasedName: "origin", value: preflightOrigin)
         // fetch#cors-preflight-fetch: the preflight has the request's referrer.
-        if let referer = hopReferer { pre.append(name: "Referer", value: referer) }
+        appendReferer(to: &pre)
         guard let response = send(HTTPRequest(method: "OPTIONS", url: url, headers: pre, isPreflight: true), network: &network) else { return false }
 
         func fail(_ reason: Reason) -> Bool {
@@ -517,7 +523,7 @@ struct Run {
         let retrieval = state.cookies.cookies(for: context.requestURL, context: context, policy: profile.cookies, now: state.wallClock)
         result.cookiesExcluded += retrieval.excluded
         if let header = retrieval.header {
-            wire.append(name: "Cookie", value: header)
+            wire.append(modelName: "Cookie", lowercasedName: "cookie", value: header)
             for c in retrieval.sent where !result.cookiesSent.contains(c.name) { result.cookiesSent.append(c.name) }
             note("fetch#cookie-header", "Cookie: \(header)")
         }
@@ -590,8 +596,8 @@ struct Run {
             let etag = stored.response.headers.get("etag"), modified = stored.response.headers.get("last-modified")
             if etag != nil || modified != nil {
                 var conditional = req
-                if let etag { conditional.headers.append(name: "If-None-Match", value: etag) }
-                if let modified { conditional.headers.append(name: "If-Modified-Since", value: modified) }
+                if let etag { conditional.headers.append(modelName: "If-None-Match", lowercasedName: "if-none-match", value: etag) }
+                if let modified { conditional.headers.append(modelName: "If-Modified-Since", lowercasedName: "if-modified-since", value: modified) }
                 guard let response = send(conditional, network: &network) else { return nil }
                 if response.status == 304 {
                     let merged = HTTPCache.merge(stored.response, with: response)

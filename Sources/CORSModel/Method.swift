@@ -7,6 +7,9 @@ public enum Method {
 
     /// fetch#forbidden-method — `CONNECT`, `TRACE`, `TRACK`, compared case-insensitively.
     public static func isForbidden(_ method: String) -> Bool {
+        // Lengths first: most methods are none of these, and uppercased() allocates.
+        let n = method.utf8.count
+        guard n == 5 || n == 7 else { return false }
         let u = method.uppercased()
         return u == "CONNECT" || u == "TRACE" || u == "TRACK"
     }
@@ -14,6 +17,8 @@ public enum Method {
     /// fetch#concept-method-normalize — only the six well-known methods are upper-cased,
     /// so `patch` stays `patch` and must then match ACAM case-sensitively.
     public static func normalize(_ method: String) -> String {
+        // Already upper-case (what scripts write, nearly always): nothing to do.
+        if !method.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) { return method }
         let u = method.uppercased()
         switch u {
         case "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT": return u

@@ -6,24 +6,29 @@
 /// only whether it is sent. An opaque (`null`) page has an unknown document URL: not modelled.
 public enum Referrer {
     /// The `Referer` value a request from `page` to `url` carries under `policy`, or nil for none.
-    /// - Parameter referrer: `page.serialized + "/"`, computed once per fetch.
+    /// - Parameter referrer: `page.serialized + "/"`.
     public static func header(page: Origin, referrer: String, url: WebURL, policy: ReferrerPolicy) -> String? {
-        guard page.scheme != nil else { return nil }
+        sends(page: page, url: url, policy: policy) ? referrer : nil
+    }
+
+    /// Whether a request from `page` to `url` carries a `Referer` under `policy`.
+    public static func sends(page: Origin, url: WebURL, policy: ReferrerPolicy) -> Bool {
+        guard page.scheme != nil else { return false }
         // A downgrade: from an https page to a URL that is not potentially trustworthy.
         func downgrade() -> Bool {
             page.scheme == "https" && !isPotentiallyTrustworthy(url)
         }
         switch policy {
         case .noReferrer:
-            return nil
+            return false
         case .origin, .unsafeURL, .originWhenCrossOrigin:
-            return referrer
+            return true
         case .strictOrigin, .strictOriginWhenCrossOrigin, .noReferrerWhenDowngrade:
             // strict-origin-when-cross-origin sends the full URL same-origin, the origin cross-origin,
             // nothing on a downgrade; with a document URL of `origin/` all three behave alike.
-            return downgrade() ? nil : referrer
+            return !downgrade()
         case .sameOrigin:
-            return url.origin == page ? referrer : nil
+            return url.origin == page
         }
     }
 

@@ -24,6 +24,22 @@ enum BundledCorpus {
         }
     }
 
+    /// Every scenario class of wpt-inventory.md section 9 (the optional L* private-network classes
+    /// aside) is covered by a case that names it (`refs: ["wpt-class: …"]`), and the corpus is big
+    /// enough for `verify` (issue: at least 250 cases).
+    @Test func everyWPTScenarioClassHasACase() {
+        let classes = ["C": 15, "E": 10, "H": 5, "K": 12, "N": 2, "O": 12, "P": 19, "R": 19, "V": 18]
+            .flatMap { prefix, n in (1...n).map { "\(prefix)\($0)" } }
+        #expect(classes.count == 112)
+        var named: Set<String> = []
+        for c in BundledCorpus.cases {
+            for r in c.refs where r.hasPrefix("wpt-class: ") { named.insert(String(r.dropFirst("wpt-class: ".count))) }
+        }
+        let missing = classes.filter { !named.contains($0) }
+        #expect(missing.isEmpty, "no case for: \(missing.joined(separator: ", "))")
+        #expect(BundledCorpus.cases.count >= 250)
+    }
+
     /// Every error message the article quotes is stated verbatim by some case.
     @Test func articleMessagesAreCovered() {
         let stated = Set(BundledCorpus.cases.flatMap { c in
