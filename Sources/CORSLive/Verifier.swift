@@ -62,9 +62,10 @@ public final class Verifier: @unchecked Sendable {
         public var outcomes: [CaseOutcome]
 
         public func count(_ s: Status) -> Int { outcomes.filter { $0.status == s }.count }
-        /// Cases run per second of wall time (cases that were compared).
+        public func status(of id: String) -> Status? { outcomes.first { $0.id == id }?.status }
+        /// Cases run per second of wall time (cases that were observed and compared).
         public var casesPerSecond: Double {
-            let run = outcomes.filter { $0.status != .gap }.count
+            let run = outcomes.filter { $0.status == .agree || $0.status == .differ }.count
             return seconds > 0 ? Double(run) / seconds : 0
         }
     }
@@ -73,7 +74,8 @@ public final class Verifier: @unchecked Sendable {
     public let options: Options
     public var progress: (@Sendable (String) -> Void)?
     let server: MockServer
-    let predictions: [String: [Browser: [FetchResult]]]
+    /// The model's results per case and browser (one per step), computed once.
+    public let predictions: [String: [Browser: [FetchResult]]]
 
     public init(cases: [Case], options: Options, server: MockServer) {
         self.cases = cases
@@ -113,6 +115,11 @@ public final class Verifier: @unchecked Sendable {
     }
 
     func say(_ s: String) { progress?(s) }
+
+    /// How many of `cases` every engine of `runs` agreed on.
+    public static func agreedEverywhere(_ cases: [Case], runs: [EngineRun]) -> Int {
+        cases.filter { c in runs.allSatisfy { $0.status(of: c.id) == .agree } }.count
+    }
 
     func startDriver(_ engine: Engine) throws -> (EngineDriver, EngineDriver.Ready) {
         let fm = FileManager.default
@@ -202,9 +209,10 @@ public final class Verifier: @unchecked Sendable {
                 }
                 var diffs: [String: [String]] = [:]
                 var perStep: [String: [[String]]] = [:]
+                let scriptedLength = MappedNetwork.keysScriptingLength(c)
                 for b in browsers {
                     let steps = Verification.compare(c, model: predictions[c.id]![b]!, observed: observation, engine: engine) { i in
-                        !MappedNetwork.keysScriptingLength(c).contains(ScriptedServer.key(method: Method.normalize(c.steps[i].request.method), url: c.steps[i].request.url))
+                        !scriptedLength.contains(ScriptedServer.key(method: Method.normalize(c.steps[i].request.method), url: c.steps[i].request.url))
                     }
                     perStep[b.rawValue] = steps
                     let flat = steps.flatMap { $0 }

@@ -89,6 +89,12 @@ struct Verify: ParsableCommand {
             printError("error: the engine drivers (tools/verify/*_driver.py) were not found; run from the repository or pass --drivers DIR")
             throw ExitCode(ExitStatus.invalidInput)
         }
+        let missing = engines.engines.map { (driverDir as NSString).appendingPathComponent("\($0.rawValue)_driver.py") }
+            .filter { !FileManager.default.fileExists(atPath: $0) }
+        if !missing.isEmpty {
+            printError("error: engine driver not found: \(missing.joined(separator: ", ")) (pass --drivers DIR with tools/verify's drivers)")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
         var options = Verifier.Options()
         options.engines = engines.engines
         options.drivers = driverDir
@@ -112,7 +118,7 @@ struct Verify: ParsableCommand {
         let runs = verifier.run()
         let wall = Date().timeIntervalSince(t0)
 
-        let results = caseResults(runs, cases: cases)
+        let results = caseResults(runs, cases: cases, predictions: verifier.predictions)
         let browsers = engines.engines.flatMap(\.browsers)
         print(TableReport.render(results, browsers: browsers, color: useColor()), terminator: "")
         printDisagreements(runs, cases: cases)
@@ -148,14 +154,14 @@ struct Verify: ParsableCommand {
 
     /// The agreement matrix as run results: one row per case × browser × step, pass when the engine
     /// agreed with the model, fail with the differences when not, skipped for a gap (with why).
-    func caseResults(_ runs: [Verifier.EngineRun], cases: [Case]) -> [CaseResult] {
-        let byID = Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    func caseResults(_ runs: [Verifier.EngineRun], cases: [Case], predictions: [String: [Browser: [FetchResult]]]) -> [CaseResult] {
         var out: [CaseResult] = []
+        let outcomes = runs.map { run in Dictionary(run.outcomes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
         for c in cases {
-            for run in runs {
-                guard let o = run.outcomes.first(where: { $0.id == c.id }) else { continue }
+            for (run, byID) in zip(runs, outcomes) {
+                guard let o = byID[c.id] else { continue }
                 for b in run.engine.browsers {
-                    let model = Runner(browsers: [b]).run(byID[c.id]!, browser: b)
+                    let model = predictions[c.id]?[b] ?? []
                     for (i, step) in c.steps.enumerated() {
                         let verdict: Verdict
                         var diffs: [String] = []
@@ -179,7 +185,7 @@ struct Verify: ParsableCommand {
                         }
                         out.append(CaseResult(caseID: c.id, title: c.title, suite: c.suite, file: c.file, location: step.location,
                                               step: i + 1, stepCount: c.steps.count, browser: b, request: step.request, page: step.page,
-                                              result: model[safe: i]?.result, expected: step.expect.resolved(for: b),
+                                              result: model[safe: i], expected: step.expect.resolved(for: b),
                                               verdict: verdict, differences: diffs))
                     }
                 }
@@ -222,7 +228,7 @@ struct Verify: ParsableCommand {
             print(line)
             if let p = r.problem { print("  \(r.engine.rawValue): \(p)") }
         }
-        let everywhere = cases.filter { c in runs.allSatisfy { r in r.outcomes.first { $0.id == c.id }?.status == .agree } }.count
+        let everywhere = Verifier.agreedEverywhere(cases, runs: runs)
         print(String(format: "verified in every engine: %d of %d cases (wall time %.0f s)", everywhere, cases.count, wall))
     }
 }
@@ -265,7 +271,7 @@ struct VerifyDocument: Encodable {
         command = CommandLine.arguments.joined(separator: " ")
         self.cases = cases.count
         wallSeconds = (wall * 10).rounded() / 10
-        verifiedInEveryEngine = cases.filter { c in runs.allSatisfy { r in r.outcomes.first { $0.id == c.id }?.status == .agree } }.count
+        verifiedInEveryEngine = Verifier.agreedEverywhere(cases, runs: runs)
         engines = runs.map { r in
             EngineSummary(engine: r.engine.rawValue, browsers: r.browsers, version: r.version, userAgent: r.userAgent, problem: r.problem,
                           seconds: (r.seconds * 10).rounded() / 10, casesPerSecond: (r.casesPerSecond * 100).rounded() / 100,
