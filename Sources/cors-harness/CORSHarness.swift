@@ -11,6 +11,21 @@ struct CORSHarness: ParsableCommand {
         abstract: "Predicts what Chrome, Edge, Firefox and Safari do with a cross-origin request, and what each prints.",
         subcommands: [Run.self, Explain.self, Bench.self, Reasons.self, Serve.self, Probe.self, Verify.self],
         defaultSubcommand: Run.self)
+
+    /// As ArgumentParser's, except that a usage error (unknown option, bad value: its EX_USAGE, 64)
+    /// exits 2, the status every command documents for unusable input.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error).rawValue == 64 {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.invalidInput)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes, the same for every subcommand.

@@ -92,5 +92,12 @@ struct CommandTests {
         #expect(corpus.stderr.contains("holds case files"))
         #expect(corpus.stdout.isEmpty, "refused before running")
         #expect(!FileManager.default.fileExists(atPath: Fixtures.path("basic") + "/index.html"))
+        // A usage error (a browser or engine that does not exist) is unusable input too: 2, with the usage.
+        for args in [["run", "--browsers", "opera"], ["verify", "--engines", "opera"], ["run", "--no-such-flag"]] {
+            let usage = try run(args)
+            #expect(usage.status == 2, "\(args)")
+            #expect(usage.stderr.contains("Usage:") || usage.stderr.contains("Error:"), "\(args)")
+        }
+        #expect(try run(["--help"]).status == 0)
     }
 }
