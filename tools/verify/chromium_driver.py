@@ -54,7 +54,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from driver_protocol import die_with_parent, parse_command  # noqa: E402
+from driver_protocol import die_with_parent, run_commands  # noqa: E402
 
 try:
     import websocket  # python3-websocket (Debian) / websocket-client
@@ -579,18 +579,7 @@ def main():
 
     code = 0
     try:
-        while True:
-            line = sys.stdin.readline()
-            if not line:
-                break  # EOF
-            kind, cmd = parse_command(line)
-            if kind == "skip":
-                continue
-            if kind == "quit":
-                break
-            if kind == "error":
-                emit(cmd)
-                continue
+        for cmd in run_commands(iter(sys.stdin.readline, ""), emit):
             res, died = drv.do_run(cmd)
             emit(res)
             if died:

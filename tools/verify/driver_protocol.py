@@ -32,6 +32,18 @@ def parse_command(line):
     return "run", cmd
 
 
+def run_commands(lines, emit):
+    """The `run` commands among stdin lines, in order; answers bad lines itself, stops at quit/EOF."""
+    for line in lines:
+        kind, cmd = parse_command(line)
+        if kind == "quit":
+            return
+        if kind == "error":
+            emit(cmd)
+        elif kind == "run":
+            yield cmd
+
+
 def free_port():
     """A loopback port nobody listens on right now."""
     s = socket.socket()

@@ -32,7 +32,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from driver_protocol import die_with_parent, error_result, free_port, parse_command  # noqa: E402
+from driver_protocol import die_with_parent, error_result, free_port, run_commands  # noqa: E402
 
 ENGINE = "firefox"
 DEFAULT_BIN = "firefox-esr"
@@ -506,15 +506,7 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
     drv.start()
 
-    for line in sys.stdin:
-        kind, cmd = parse_command(line)
-        if kind == "skip":
-            continue
-        if kind == "quit":
-            break
-        if kind == "error":
-            emit(cmd)
-            continue
+    for cmd in run_commands(iter(sys.stdin.readline, ""), emit):
         try:
             res = drv.run(cmd)
             drv.hard = None
