@@ -165,7 +165,9 @@ public final class Verifier: @unchecked Sendable {
                 driver = d
                 return d
             } catch {
+                // An engine that cannot start is not tried again for every case.
                 run.problem = "\(error)"
+                failuresInARow = 3
                 return nil
             }
         }
@@ -229,7 +231,7 @@ public final class Verifier: @unchecked Sendable {
             }
             if outcome.status == .differ {
                 say("\(engine.rawValue): \(c.id) DIFFERS: " + (outcome.differences.values.first?.flatMap { $0 }.first ?? ""))
-            } else if outcome.status == .notObserved {
+            } else if outcome.status == .notObserved && run.problem == nil {
                 say("\(engine.rawValue): \(c.id) not observed: \(outcome.attempts.last?.observation.problem ?? run.problem ?? "?")")
             }
             run.outcomes.append(outcome)

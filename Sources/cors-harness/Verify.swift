@@ -197,7 +197,8 @@ struct Verify: ParsableCommand {
     func printDisagreements(_ runs: [Verifier.EngineRun], cases: [Case]) {
         let byID = Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for run in runs {
-            for o in run.outcomes where o.status == .differ || o.status == .notObserved {
+            // An engine that could not be used is reported once (in the summary), not per case.
+            for o in run.outcomes where o.status == .differ || (o.status == .notObserved && run.problem == nil) {
                 let c = byID[o.id]!
                 print("\n\(run.engine.rawValue) \(o.status == .differ ? "disagrees" : "was not observed") on \(o.id) (\(c.file):\(c.location.line)):")
                 if o.status == .notObserved {
