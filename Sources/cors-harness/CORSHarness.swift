@@ -46,7 +46,7 @@ struct BrowserList: ExpressibleByArgument {
         if list.isEmpty { return nil }
         browsers = list
     }
-    static var defaultValueDescription: String { "chrome,edge,firefox,safari" }
+    var defaultValueDescription: String { browsers.map(\.rawValue).joined(separator: ",") }
 }
 
 func printError(_ s: String) {

@@ -16,21 +16,16 @@ struct EngineList: ExpressibleByArgument {
         if list.isEmpty { return nil }
         engines = list
     }
-    static var defaultValueDescription: String { "chromium,firefox,webkit" }
+    var defaultValueDescription: String { engines.map(\.rawValue).joined(separator: ",") }
 }
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the cases in real engines (Chromium, Firefox, WebKitGTK) and check that the model agrees with each.",
         discussion: """
-        Serves the cases with the mock server (as `serve` does), opens every case in a fresh page of each
-        engine through the runner page, and compares what the engine did with the model's prediction for
-        the browsers it stands for: chromium → chrome and edge, firefox → firefox, webkit → safari. Compared:
-        what the script saw (outcome, status, readable headers), the requests the server received (preflight,
-        Origin, Access-Control-Request-*, cookies) and the console lines, verbatim. Cases that cannot be
-        compared over loopback are listed as gaps with the reason (docs/VERIFY.md).
-        Exit status: 0 when every compared case agrees, 1 when any disagrees, 2 on invalid input, 3 when an
-        engine could not be used or a case could not be observed.
+        Serves the cases with the mock server (as `serve` does), opens every case in a fresh page of each engine through the runner page, and compares what the engine did with the model's prediction for the browsers it stands for: chromium → chrome and edge, firefox → firefox, webkit → safari. Compared: what the script saw (outcome, status, readable headers), the requests the server received (preflight, Origin, Referer, Access-Control-Request-*, cookies) and the console lines, verbatim. Cases that cannot be compared over loopback are listed as gaps with the reason (docs/VERIFY.md).
+
+        Exit status: 0 when every compared case agrees, 1 when any disagrees, 2 on invalid input, 3 when an engine could not be used or a case could not be observed.
         """)
 
     @Argument(help: "Case files or directories (default: Cases/).")
