@@ -44,13 +44,8 @@ public struct EngineObservation: Codable, Sendable, Equatable {
         public var headers: [String]
         public init(method: String, url: String?, headers: [String]) { self.method = method; self.url = url; self.headers = headers }
 
-        public func header(_ name: String) -> String? {
-            for line in headers {
-                guard let colon = line.firstIndex(of: ":") else { continue }
-                if line[..<colon].lowercased() == name { return String(line[line.index(after: colon)...]).trimmingSet(" \t") }
-            }
-            return nil
-        }
+        /// A header's value as the model reads one (fetch#concept-header-list-get: repeats joined).
+        public func header(_ name: String) -> String? { HeaderList(headers.compactMap { Header(line: $0) }).get(name) }
         public var isPreflight: Bool { method == "OPTIONS" && header("access-control-request-method") != nil }
     }
 

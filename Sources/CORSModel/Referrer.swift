@@ -5,13 +5,7 @@
 /// the full referrer and the origin-only referrer are then the same string, and the policy decides
 /// only whether it is sent. An opaque (`null`) page has an unknown document URL: not modelled.
 public enum Referrer {
-    /// The `Referer` value a request from `page` to `url` carries under `policy`, or nil for none.
-    /// - Parameter referrer: `page.serialized + "/"`.
-    public static func header(page: Origin, referrer: String, url: WebURL, policy: ReferrerPolicy) -> String? {
-        sends(page: page, url: url, policy: policy) ? referrer : nil
-    }
-
-    /// Whether a request from `page` to `url` carries a `Referer` under `policy`.
+    /// Whether a request from `page` to `url` carries a `Referer` (then `page.serialized + "/"`) under `policy`.
     public static func sends(page: Origin, url: WebURL, policy: ReferrerPolicy) -> Bool {
         guard page.scheme != nil else { return false }
         // A downgrade: from an https page to a URL that is not potentially trustworthy.

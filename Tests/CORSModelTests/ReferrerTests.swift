@@ -8,7 +8,7 @@ import Testing
 
     func referer(_ policy: ReferrerPolicy, to target: String, from p: Origin? = nil) -> String? {
         let from = p ?? page
-        return Referrer.header(page: from, referrer: from.serialized + "/", url: url(target), policy: policy)
+        return Referrer.sends(page: from, url: url(target), policy: policy) ? from.serialized + "/" : nil
     }
 
     @Test func policies() {
